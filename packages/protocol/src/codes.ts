@@ -1,0 +1,54 @@
+/** Luhn check digit over a string of decimal digits (the verification code's last digit). */
+export function luhnCheckDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** Strips what people paste around a code (spaces, dashes, dots) and returns the bare digits. */
+export function normaliseVerificationCode(input: string): string {
+  return input.replace(/[\s\-.]/g, '');
+}
+
+export function isValidVerificationCode(code: string): boolean {
+  if (!/^[0-9]{15}$/.test(code)) return false;
+  return luhnCheckDigit(code.slice(0, 14)) === Number(code[14]);
+}
+
+/** `311827272188648` → `311 827 272 188 648`: groups of three for reading aloud and copying. */
+export function groupVerificationCode(code: string): string {
+  return code.replace(/(\d{3})(?=\d)/g, '$1 ');
+}
+
+/** T.C. Kimlik No: 11 digits, no leading zero, two checksum digits. */
+export function isValidTckn(tckn: string): boolean {
+  if (!/^[1-9][0-9]{10}$/.test(tckn)) return false;
+  const d = [...tckn].map(Number) as number[];
+  const odd = d[0]! + d[2]! + d[4]! + d[6]! + d[8]!;
+  const even = d[1]! + d[3]! + d[5]! + d[7]!;
+  const tenth = (((odd * 7 - even) % 10) + 10) % 10;
+  if (tenth !== d[9]) return false;
+  const sum = d.slice(0, 10).reduce((a, b) => a + b, 0);
+  return sum % 10 === d[10];
+}
+
+/**
+ * A certificate's subject serialNumber may carry the TCKN plain or with a prefix
+ * (`TCKN12345678950`, `IDCTR-12345678950`, `PNOTR-…`); the API compares the bare number.
+ */
+export function normaliseTckn(serialNumber: string): string | undefined {
+  const match = /^(?:[A-Z]{2,5}[-:]?)?([1-9][0-9]{10})$/.exec(serialNumber.trim().toUpperCase());
+  return match?.[1];
+}
+
+/** `10000000146` → `100******46`: all but the first three and last two digits masked. */
+export function maskTckn(tckn: string): string {
+  return tckn.slice(0, 3) + '*'.repeat(Math.max(0, tckn.length - 5)) + tckn.slice(-2);
+}
