@@ -48,7 +48,8 @@ export function ensureDebianPackages(purpose) {
     return spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
   };
   const update = run(['apt-get', 'update', '-qq']);
-  const install = update.status === 0 ? run(['apt-get', 'install', '-y', '-qq', ...missing]) : update;
+  const install =
+    update.status === 0 ? run(['apt-get', 'install', '-y', '-qq', ...missing]) : update;
   if (install.status !== 0) {
     throw new Error(
       `Could not install ${missing.join(', ')}. Run: sudo apt-get install ${missing.join(' ')}`,
@@ -59,11 +60,15 @@ export function ensureDebianPackages(purpose) {
 export function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
+  const fresh =
+    existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh) return;
   log('installing npm dependencies');
   // The Electron binary cannot be downloaded on every machine; its package (and types) still install.
-  const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1' };
+  const env = {
+    ...process.env,
+    ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1',
+  };
   const args = existsSync(lock) && process.env.CI ? ['ci'] : ['install'];
   execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
 }

@@ -51,7 +51,9 @@ const gates = [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint', 'npx', ['eslint', '.']],
 ];
-const failedGates = gates.filter(([label, command, args]) => !run(label, command, args)).map(([l]) => l);
+const failedGates = gates
+  .filter(([label, command, args]) => !run(label, command, args))
+  .map(([l]) => l);
 
 const vitestJson = join(resultsDir, 'vitest.json');
 const vitestOk = run('vitest', 'npx', [
@@ -69,10 +71,13 @@ for (const [name, counts] of suites) {
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped;
-  for (const skipped of counts.skippedNames) process.stdout.write(`skipped (${name}): ${skipped}\n`);
+  for (const skipped of counts.skippedNames)
+    process.stdout.write(`skipped (${name}): ${skipped}\n`);
 }
 if (!vitestOk && totals.failed === 0) totals.failed += 1; // vitest itself failed (config, crash, unhandled error)
 for (const gate of failedGates) process.stdout.write(`gate failed: ${gate}\n`);
 
-process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(
+  `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 process.exit(totals.failed > 0 || failedGates.length > 0 ? 1 : 0);
