@@ -1,0 +1,36 @@
+import { x509 } from './x509.js';
+import { derTlv } from './der.js';
+import { OID } from './oids.js';
+
+function oidDer(oid: string): Uint8Array {
+  const parts = oid.split('.').map(Number);
+  const arcs = [(parts[0] ?? 0) * 40 + (parts[1] ?? 0), ...parts.slice(2)];
+  const bytes: number[] = [];
+  for (const arc of arcs) {
+    const group: number[] = [arc & 0x7f];
+    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128))
+      group.unshift((n & 0x7f) | 0x80);
+    bytes.push(...group);
+  }
+  return derTlv(0x06, Uint8Array.from(bytes));
+}
+
+/** ETSI EN 319 412-5 QCStatements with QcCompliance: the marker of an EU/TR qualified certificate. */
+export function qcStatementsExtension(): x509.Extension {
+  const qcCompliance = derTlv(0x30, oidDer(OID.qcCompliance));
+  return new x509.Extension(OID.qcStatements, false, derTlv(0x30, qcCompliance));
+}
+
+/** RFC 6960 id-pkix-ocsp-nocheck: clients need not check the responder certificate's own status. */
+export function ocspNoCheckExtension(): x509.Extension {
+  return new x509.Extension(OID.ocspNoCheck, false, Uint8Array.of(0x05, 0x00));
+}
+
+export function crlNumberExtension(crlNumber: number): x509.Extension {
+  const octets: number[] = [];
+  for (let n = crlNumber; n > 0; n = Math.floor(n / 256)) octets.unshift(n & 0xff);
+  if (octets.length === 0 || (octets[0] ?? 0) & 0x80) octets.unshift(0);
+  return new x509.Extension(OID.crlNumber, false, derTlv(0x02, Uint8Array.from(octets)));
+}
+
+export const KeyUsage = x509.KeyUsageFlags;

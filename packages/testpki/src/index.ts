@@ -1,0 +1,25 @@
+export type {
+  AuthorityId,
+  CaKind,
+  CertificateMaterial,
+  CreateTestPkiOptions,
+  IssuedCertificate,
+  IssueSignerOptions,
+  IssueSignerWithKeyOptions,
+  KeyAlgorithmName,
+  OcspCertStatus,
+  PkiServices,
+  PkiUrls,
+  Revocation,
+  RevocationReason,
+  SignatureHash,
+  SignerVariant,
+  SignerWithKey,
+} from './types.js';
+export { TestPki, createTestPki, defaultDemoBaseUrl, type CertificateStatus } from './pki.js';
+export { TEST_TCKNS, isValidTckn, tcknWithChecksum } from './tckn.js';
+export { OID } from './oids.js';
+export { generateKeyPair, exportPkcs8Pem, importPkcs8 } from './keys.js';
+export { toPem, fromPem } from './der.js';
+export * from './softhsm/index.js';
+export * from './opencryptoki/index.js';

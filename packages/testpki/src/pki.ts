@@ -1,0 +1,486 @@
+import { x509 } from './x509.js';
+import { randomBytes } from 'node:crypto';
+import type {
+  AuthorityId,
+  CaKind,
+  CertificateMaterial,
+  CreateTestPkiOptions,
+  IssuedCertificate,
+  IssueSignerOptions,
+  IssueSignerWithKeyOptions,
+  KeyAlgorithmName,
+  OcspCertStatus,
+  PkiUrls,
+  Revocation,
+  RevocationReason,
+  SignatureHash,
+  SignerVariant,
+  SignerWithKey,
+} from './types.js';
+import {
+  AUTHORITIES,
+  AUTHORITY_IDS,
+  ENTITY_BLUEPRINTS,
+  type EntityBlueprint,
+  type EntityName,
+} from './authorities.js';
+import { exportPkcs8, exportPkcs8Pem, generateKeyPair, importPkcs8, isRsa } from './keys.js';
+import { certificateMaterial } from './material.js';
+import { normalizeSerialHex, toPem } from './der.js';
+import {
+  crlNumberExtension,
+  KeyUsage,
+  ocspNoCheckExtension,
+  qcStatementsExtension,
+} from './extensions.js';
+import { OID } from './oids.js';
+import { isValidTckn } from './tckn.js';
+
+/** Base URL of the persisted demo PKI; `EIMZA_TESTPKI_PORT` moves it. */
+export function defaultDemoBaseUrl(): string {
+  return `http://127.0.0.1:${process.env['EIMZA_TESTPKI_PORT'] ?? '18780'}`;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const YEAR = 365 * DAY;
+
+export interface PkiEntity {
+  blueprint: EntityBlueprint;
+  certificate: CertificateMaterial;
+  privateKey: CryptoKey;
+  privateKeyDer: Uint8Array<ArrayBuffer>;
+}
+
+/** One end-entity certificate the authority has issued; the unit of the persisted registry. */
+export interface IssuedRecord {
+  serialHex: string;
+  authority: AuthorityId;
+  variant: SignerVariant;
+  tckn: string;
+  name: string;
+  certificate: CertificateMaterial;
+  revocation?: Revocation;
+}
+
+export interface PkiState {
+  baseUrl: string;
+  entities: Map<EntityName, PkiEntity>;
+  records: IssuedRecord[];
+  crlNumbers: Map<AuthorityId, number>;
+}
+
+export interface CertificateStatus {
+  status: OcspCertStatus;
+  revocation?: Revocation;
+}
+
+const CRL_REASON_CODES: Record<RevocationReason, number> = {
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  removeFromCRL: 8,
+  privilegeWithdrawn: 9,
+  aACompromise: 10,
+};
+
+export function crlReasonCode(reason: RevocationReason): number {
+  return CRL_REASON_CODES[reason];
+}
+
+/** A positive 16-octet serial whose first octet has its high bit clear and is never zero. */
+function randomSerialHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
+  return bytes.toString('hex');
+}
+
+function entityName(blueprint: EntityBlueprint): x509.JsonName {
+  return [{ C: ['TR'] }, { O: [blueprint.organization] }, { CN: [blueprint.commonName] }];
+}
+
+function signerName(options: IssueSignerOptions): x509.JsonName {
+  const name: x509.JsonName = [{ C: ['TR'] }, { [OID.serialNumberAttribute]: [options.tckn] }];
+  if (options.givenName) name.push({ G: [options.givenName] });
+  if (options.surname) name.push({ SN: [options.surname] });
+  name.push({ CN: [options.name] });
+  return name;
+}
+
+function validityFor(variant: SignerVariant, now: Date): { notBefore: Date; notAfter: Date } {
+  const t = now.getTime();
+  switch (variant) {
+    case 'expired':
+      return { notBefore: new Date(t - 2 * YEAR), notAfter: new Date(t - DAY) };
+    case 'notYetValid':
+      return { notBefore: new Date(t + 30 * DAY), notAfter: new Date(t + 2 * YEAR) };
+    default:
+      return { notBefore: new Date(t - DAY), notAfter: new Date(t + 2 * YEAR) };
+  }
+}
+
+/**
+ * The test authority: two trusted hierarchies (RSA and EC), a rogue one, OCSP responders, a TSA
+ * and a registry of issued end-entity certificates with their revocations.
+ */
+export class TestPki {
+  readonly baseUrl: string;
+  readonly urls: PkiUrls;
+  private readonly entities: Map<EntityName, PkiEntity>;
+  private readonly records: IssuedRecord[];
+  private readonly crlNumbers: Map<AuthorityId, number>;
+  private readonly hashedKeys = new Map<string, Promise<CryptoKey>>();
+
+  constructor(state: PkiState) {
+    this.baseUrl = state.baseUrl.replace(/\/+$/, '');
+    this.entities = state.entities;
+    this.records = state.records;
+    this.crlNumbers = state.crlNumbers;
+    const base = this.baseUrl;
+    this.urls = {
+      ocsp: (authority) => `${base}/ocsp/${authority}`,
+      crl: (authority) => `${base}/crl/${authority}.crl`,
+      caIssuers: (authority) => `${base}/certs/${authority}.cer`,
+      tsa: `${base}/tsa`,
+    };
+  }
+
+  /** The trust anchors: the RSA root and the EC root (never the rogue root). */
+  anchors(): CertificateMaterial[] {
+    return [this.root('rsa'), this.root('ec')];
+  }
+
+  root(ca: CaKind): CertificateMaterial {
+    return this.entity(AUTHORITIES[ca].root).certificate;
+  }
+
+  issuingCa(ca: CaKind): CertificateMaterial {
+    return this.entity(AUTHORITIES[ca].issuingCa).certificate;
+  }
+
+  /** Issuing CA first, then root; for rogue authorities the rogue chain. */
+  chain(authority: AuthorityId): CertificateMaterial[] {
+    const blueprint = AUTHORITIES[authority];
+    return [this.entity(blueprint.issuingCa).certificate, this.entity(blueprint.root).certificate];
+  }
+
+  ocspResponder(ca: CaKind): CertificateMaterial {
+    return this.entity(AUTHORITIES[ca].ocspSigner).certificate;
+  }
+
+  tsaCertificate(): CertificateMaterial {
+    return this.entity('tsa').certificate;
+  }
+
+  /** TSA certificate first, then the EC root that issued it. */
+  tsaChain(): CertificateMaterial[] {
+    return [this.entity('tsa').certificate, this.entity('root-ec').certificate];
+  }
+
+  rogueRoot(): CertificateMaterial {
+    return this.entity('root-rogue').certificate;
+  }
+
+  /** Issuing CA, root or responder certificate of any authority, by its URL name. */
+  authorityCertificate(authority: AuthorityId): CertificateMaterial {
+    return this.entity(AUTHORITIES[authority].issuingCa).certificate;
+  }
+
+  /** Internal entity access for the CRL, OCSP, TSA and persistence modules. */
+  entity(name: EntityName): PkiEntity {
+    const entity = this.entities.get(name);
+    if (!entity) throw new Error(`Test PKI has no entity ${name}`);
+    return entity;
+  }
+
+  entityList(): PkiEntity[] {
+    return [...this.entities.values()];
+  }
+
+  /** A private key usable with WebCrypto for this hash (RSA CryptoKeys are bound to one hash). */
+  signingKey(
+    name: EntityName,
+    hash: SignatureHash = this.entity(name).blueprint.hash,
+  ): Promise<CryptoKey> {
+    const entity = this.entity(name);
+    if (!isRsa(entity.blueprint.keyAlgorithm)) return Promise.resolve(entity.privateKey);
+    const cacheKey = `${name}:${hash}`;
+    let key = this.hashedKeys.get(cacheKey);
+    if (!key) {
+      key = importPkcs8(entity.privateKeyDer, entity.blueprint.keyAlgorithm, hash);
+      this.hashedKeys.set(cacheKey, key);
+    }
+    return key;
+  }
+
+  async issueSigner(options: IssueSignerOptions): Promise<IssuedCertificate> {
+    if (!isValidTckn(options.tckn)) throw new Error(`Not a valid T.C. Kimlik No: ${options.tckn}`);
+    const variant = options.variant ?? 'valid';
+    const authority: AuthorityId = variant === 'untrusted' ? `rogue-${options.ca}` : options.ca;
+    const blueprint = AUTHORITIES[authority];
+    const issuer = this.entity(blueprint.issuingCa);
+    const serialHex = normalizeSerialHex(options.serial ?? randomSerialHex());
+    if (this.records.some((r) => r.authority === authority && r.serialHex === serialHex)) {
+      throw new Error(`Serial ${serialHex} was already issued by ${authority}`);
+    }
+    const now = new Date();
+    const validity = validityFor(variant, now);
+    const usages =
+      variant === 'noNonRepudiation'
+        ? KeyUsage.digitalSignature
+        : KeyUsage.digitalSignature | KeyUsage.nonRepudiation;
+    const publicKey =
+      options.publicKey instanceof Uint8Array
+        ? new Uint8Array(options.publicKey)
+        : options.publicKey;
+    const hash = options.signatureHash ?? issuer.blueprint.hash;
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: serialHex,
+      subject: signerName(options),
+      issuer: issuer.certificate.x509.subjectName,
+      notBefore: options.notBefore ?? validity.notBefore,
+      notAfter: options.notAfter ?? validity.notAfter,
+      publicKey,
+      signingKey: await this.signingKey(blueprint.issuingCa, hash),
+      signingAlgorithm: { name: issuer.privateKey.algorithm.name, hash } as EcdsaParams,
+      extensions: [
+        new x509.KeyUsagesExtension(usages, true),
+        new x509.CertificatePolicyExtension([OID.nesPolicy], false),
+        qcStatementsExtension(),
+        new x509.AuthorityInfoAccessExtension(
+          { ocsp: [this.urls.ocsp(authority)], caIssuers: [this.urls.caIssuers(authority)] },
+          false,
+        ),
+        new x509.CRLDistributionPointsExtension([this.urls.crl(authority)], false),
+        await x509.SubjectKeyIdentifierExtension.create(publicKey, false),
+        await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.x509.publicKey, false),
+      ],
+    });
+    const record: IssuedRecord = {
+      serialHex,
+      authority,
+      variant,
+      tckn: options.tckn,
+      name: options.name,
+      certificate: certificateMaterial(cert.rawData),
+    };
+    if (variant === 'revoked') {
+      record.revocation = {
+        date: options.revokedAt ?? new Date(now.getTime() - HOUR),
+        reason: options.revocationReason ?? 'keyCompromise',
+      };
+    }
+    this.records.push(record);
+    return this.toIssued(record);
+  }
+
+  async issueSignerWithKey(options: IssueSignerWithKeyOptions): Promise<SignerWithKey> {
+    const keyAlgorithm: KeyAlgorithmName =
+      options.keyAlgorithm ?? (options.ca === 'ec' ? 'ec-p256' : 'rsa2048');
+    const keys = await generateKeyPair(keyAlgorithm);
+    const certificate = await this.issueSigner({ ...options, publicKey: keys.publicKey });
+    return {
+      certificate,
+      privateKey: keys.privateKey,
+      publicKey: keys.publicKey,
+      privateKeyDer: await exportPkcs8(keys.privateKey),
+      privateKeyPem: await exportPkcs8Pem(keys.privateKey),
+      keyAlgorithm,
+    };
+  }
+
+  /**
+   * Marks an issued certificate as revoked; later OCSP responses and CRLs report it.
+   * Returns false when no issued certificate has this serial.
+   */
+  revoke(
+    serial: string,
+    date: Date = new Date(),
+    reason: RevocationReason = 'keyCompromise',
+    authority?: AuthorityId,
+  ): boolean {
+    const serialHex = normalizeSerialHex(serial);
+    const matches = this.records.filter(
+      (r) => r.serialHex === serialHex && (authority === undefined || r.authority === authority),
+    );
+    for (const record of matches) record.revocation = { date, reason };
+    return matches.length > 0;
+  }
+
+  /** What OCSP reports for a serial under an authority: unknown when it never issued it. */
+  statusOf(authority: AuthorityId, serial: string): CertificateStatus {
+    const serialHex = normalizeSerialHex(serial);
+    const record = this.records.find((r) => r.authority === authority && r.serialHex === serialHex);
+    if (record) {
+      return record.revocation
+        ? { status: 'revoked', revocation: record.revocation }
+        : { status: 'good' };
+    }
+    const issuingCa = AUTHORITIES[authority].issuingCa;
+    const infrastructure = this.entityList().some(
+      (e) => e.blueprint.issuer === issuingCa && e.certificate.serialHex === serialHex,
+    );
+    return { status: infrastructure ? 'good' : 'unknown' };
+  }
+
+  issued(): IssuedCertificate[] {
+    return this.records.map((r) => this.toIssued(r));
+  }
+
+  /** Raw registry access for persistence. */
+  registry(): { records: IssuedRecord[]; crlNumbers: Map<AuthorityId, number> } {
+    return { records: this.records, crlNumbers: this.crlNumbers };
+  }
+
+  /** A freshly signed CRL (DER) with every revocation of this authority and the next CRL number. */
+  async crl(authority: AuthorityId, now: Date = new Date()): Promise<Uint8Array<ArrayBuffer>> {
+    const blueprint = AUTHORITIES[authority];
+    const issuer = this.entity(blueprint.issuingCa);
+    const crlNumber = (this.crlNumbers.get(authority) ?? 0) + 1;
+    this.crlNumbers.set(authority, crlNumber);
+    const entries = this.records
+      .filter((r) => r.authority === authority && r.revocation)
+      .map((r) => ({
+        serialNumber: r.serialHex,
+        revocationDate: (r.revocation as Revocation).date,
+        reason: CRL_REASON_CODES[(r.revocation as Revocation).reason] as x509.X509CrlReason,
+      }));
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: issuer.certificate.x509.subjectName,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + DAY),
+      entries,
+      signingKey: await this.signingKey(blueprint.issuingCa),
+      signingAlgorithm: {
+        name: issuer.privateKey.algorithm.name,
+        hash: issuer.blueprint.hash,
+      } as EcdsaParams,
+      extensions: [
+        await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.x509.publicKey, false),
+        crlNumberExtension(crlNumber),
+      ],
+    });
+    return new Uint8Array(crl.rawData);
+  }
+
+  crlPem(der: Uint8Array): string {
+    return toPem('X509 CRL', der);
+  }
+
+  private toIssued(record: IssuedRecord): IssuedCertificate {
+    const blueprint = AUTHORITIES[record.authority];
+    const issued: IssuedCertificate = {
+      ...record.certificate,
+      authority: record.authority,
+      ca: blueprint.ca,
+      variant: record.variant,
+      tckn: record.tckn,
+      name: record.name,
+      chain: this.chain(record.authority),
+    };
+    if (record.revocation) issued.revocation = { ...record.revocation };
+    return issued;
+  }
+}
+
+function extensionsFor(blueprint: EntityBlueprint): x509.Extension[] {
+  switch (blueprint.role) {
+    case 'root':
+      return [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(KeyUsage.keyCertSign | KeyUsage.cRLSign, true),
+      ];
+    case 'ca':
+      return [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(KeyUsage.keyCertSign | KeyUsage.cRLSign, true),
+        new x509.CertificatePolicyExtension([OID.anyPolicy], false),
+      ];
+    case 'ocsp':
+      return [
+        new x509.KeyUsagesExtension(KeyUsage.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([OID.ocspSigning], false),
+        ocspNoCheckExtension(),
+      ];
+    case 'tsa':
+      return [
+        new x509.KeyUsagesExtension(KeyUsage.digitalSignature | KeyUsage.nonRepudiation, true),
+        new x509.ExtendedKeyUsageExtension([OID.timeStamping], true),
+      ];
+  }
+}
+
+function validityForEntity(
+  blueprint: EntityBlueprint,
+  now: number,
+): { notBefore: Date; notAfter: Date } {
+  // Start five years back so that 'expired' end entities still lie inside their CA's validity.
+  const notBefore = new Date(now - 5 * YEAR);
+  const years = blueprint.role === 'root' ? 25 : blueprint.role === 'ca' ? 20 : 10;
+  return { notBefore, notAfter: new Date(now + years * YEAR) };
+}
+
+async function createEntity(
+  blueprint: EntityBlueprint,
+  keys: { privateKey: CryptoKey; publicKey: CryptoKey },
+  issuer: PkiEntity | undefined,
+  now: number,
+): Promise<PkiEntity> {
+  const signingKey = issuer?.privateKey ?? keys.privateKey;
+  const hash = issuer?.blueprint.hash ?? blueprint.hash;
+  const extensions = [
+    ...extensionsFor(blueprint),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false),
+  ];
+  if (issuer) {
+    extensions.push(
+      await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.x509.publicKey, false),
+    );
+  }
+  const subject = entityName(blueprint);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialHex(),
+    subject,
+    issuer: issuer ? issuer.certificate.x509.subjectName : subject,
+    ...validityForEntity(blueprint, now),
+    publicKey: keys.publicKey,
+    signingKey,
+    signingAlgorithm: { name: signingKey.algorithm.name, hash } as EcdsaParams,
+    extensions,
+  });
+  return {
+    blueprint,
+    certificate: certificateMaterial(cert.rawData),
+    privateKey: keys.privateKey,
+    privateKeyDer: await exportPkcs8(keys.privateKey),
+  };
+}
+
+/** Generates a fresh test authority (all keys and certificates) whose URLs point at baseUrl. */
+export async function createTestPki(options: CreateTestPkiOptions = {}): Promise<TestPki> {
+  const now = Date.now();
+  const blueprints = ENTITY_BLUEPRINTS.map((b) =>
+    b.name === 'root-rsa' && options.rsaRootBits && options.rsaRootBits !== 2048
+      ? { ...b, keyAlgorithm: `rsa${options.rsaRootBits}` as KeyAlgorithmName }
+      : b,
+  );
+  const keys = await Promise.all(blueprints.map((b) => generateKeyPair(b.keyAlgorithm)));
+  const entities = new Map<EntityName, PkiEntity>();
+  for (const [index, blueprint] of blueprints.entries()) {
+    const issuer = blueprint.issuer ? entities.get(blueprint.issuer) : undefined;
+    entities.set(
+      blueprint.name,
+      await createEntity(blueprint, keys[index] as (typeof keys)[number], issuer, now),
+    );
+  }
+  return new TestPki({
+    baseUrl: options.baseUrl ?? defaultDemoBaseUrl(),
+    entities,
+    records: [],
+    crlNumbers: new Map(AUTHORITY_IDS.map((id) => [id, 0])),
+  });
+}
