@@ -21,6 +21,7 @@ const debianPackages = {
     opensc: '/usr/bin/pkcs11-tool',
     openssl: '/usr/bin/openssl',
     opencryptoki: '/usr/sbin/pkcsslotd',
+    postgresql: '/usr/lib/postgresql/15/bin/postgres',
   },
 };
 
