@@ -1,0 +1,15 @@
+export { OpenCryptokiUnavailableError, openCryptokiUnavailableReason } from './availability.js';
+export { ensurePkcsslotd } from './daemon.js';
+export {
+  OPENCRYPTOKI_LOCK_PATH,
+  acquireOpenCryptokiLock,
+  withOpenCryptokiLock,
+  type ReleaseLock,
+} from './lock.js';
+export { OPENCRYPTOKI_MODULE_PATH, SOFT_TOKEN_SLOT } from './paths.js';
+export {
+  ensureOpenCryptokiToken,
+  resetOpenCryptokiToken,
+  type EnsureOpenCryptokiTokenOptions,
+  type OpenCryptokiToken,
+} from './token.js';
