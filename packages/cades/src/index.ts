@@ -1,0 +1,2 @@
+export * from './sign/index.js';
+export * from './validate/index.js';

@@ -1,0 +1,140 @@
+import * as asn1js from 'asn1js';
+import { digestAlgorithmIdentifier, type HashAlgorithm } from './algorithms.js';
+import type { SignerCertificate } from './certificate.js';
+import { compareBytes, encode } from './der.js';
+import type { SignaturePolicy } from './policy.js';
+
+export const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  contentHints: '1.2.840.113549.1.9.16.2.4',
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  signaturePolicyIdentifier: '1.2.840.113549.1.9.16.2.15',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  spqUri: '1.2.840.113549.1.9.16.5.1',
+} as const;
+
+export interface ContentHints {
+  description?: string;
+  /** Default id-data. */
+  contentType?: string;
+}
+
+export interface SignedAttributesInput {
+  contentType: string;
+  contentDigest: Uint8Array;
+  signingTime: Date;
+  certificate: SignerCertificate;
+  policy?: SignaturePolicy;
+  contentHints?: ContentHints;
+}
+
+export interface EncodedAttributes {
+  /** Attribute elements in DER SET OF order. */
+  elements: asn1js.Sequence[];
+  /** DER of the SET OF Attribute: what the signature covers (RFC 5652 section 5.4). */
+  der: Uint8Array;
+}
+
+export function attribute(type: string, value: asn1js.BaseBlock): asn1js.Sequence {
+  return new asn1js.Sequence({
+    value: [new asn1js.ObjectIdentifier({ value: type }), new asn1js.Set({ value: [value] })],
+  });
+}
+
+/**
+ * Orders the attributes as DER orders a SET OF. Verifiers such as OpenSSL re-encode the
+ * signed attributes in DER before checking the signature, so any other order would fail there.
+ */
+export function encodeAttributeSet(attributes: asn1js.Sequence[]): EncodedAttributes {
+  const sorted = attributes
+    .map((element) => ({ element, der: encode(element) }))
+    .sort((a, b) => compareBytes(a.der, b.der));
+  const elements = sorted.map((a) => a.element);
+  return { elements, der: encode(new asn1js.Set({ value: elements })) };
+}
+
+/** RFC 5652 requires UTCTime for dates in 1950..2049 and GeneralizedTime otherwise. */
+function time(date: Date): asn1js.BaseBlock {
+  const seconds = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const year = seconds.getUTCFullYear();
+  return year >= 1950 && year < 2050
+    ? new asn1js.UTCTime({ valueDate: seconds })
+    : new asn1js.GeneralizedTime({ valueDate: seconds });
+}
+
+/**
+ * SigningCertificateV2 (RFC 5035) with one ESSCertIDv2: SHA-256 of the certificate (the
+ * DEFAULT hash, so its AlgorithmIdentifier is omitted as DER requires) and IssuerSerial.
+ */
+function signingCertificateV2(certificate: SignerCertificate): asn1js.Sequence {
+  const directoryName = new asn1js.Constructed({
+    idBlock: { tagClass: 3, tagNumber: 4 },
+    value: [certificate.issuer],
+  });
+  const issuerSerial = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [directoryName] }), certificate.serialNumber],
+  });
+  const essCertIdV2 = new asn1js.Sequence({
+    value: [new asn1js.OctetString({ valueHex: certificate.sha256 }), issuerSerial],
+  });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+/** SignaturePolicyIdentifier (RFC 5126 section 5.8.1), the signaturePolicyId choice. */
+function signaturePolicyId(policy: SignaturePolicy): asn1js.Sequence {
+  const hashAlgorithm: HashAlgorithm = policy.hashAlgorithm ?? 'SHA-256';
+  const fields: asn1js.BaseBlock[] = [
+    new asn1js.ObjectIdentifier({ value: policy.oid }),
+    new asn1js.Sequence({
+      value: [
+        digestAlgorithmIdentifier(hashAlgorithm),
+        new asn1js.OctetString({ valueHex: policy.hash }),
+      ],
+    }),
+  ];
+  if (policy.uri) {
+    fields.push(
+      new asn1js.Sequence({
+        value: [
+          new asn1js.Sequence({
+            value: [
+              new asn1js.ObjectIdentifier({ value: OID.spqUri }),
+              new asn1js.IA5String({ value: policy.uri }),
+            ],
+          }),
+        ],
+      }),
+    );
+  }
+  return new asn1js.Sequence({ value: fields });
+}
+
+/** ContentHints (RFC 2634 section 2.9). */
+function contentHints(hints: ContentHints): asn1js.Sequence {
+  const fields: asn1js.BaseBlock[] = [];
+  if (hints.description !== undefined) {
+    fields.push(new asn1js.Utf8String({ value: hints.description }));
+  }
+  fields.push(new asn1js.ObjectIdentifier({ value: hints.contentType ?? OID.data }));
+  return new asn1js.Sequence({ value: fields });
+}
+
+export function buildSignedAttributes(input: SignedAttributesInput): EncodedAttributes {
+  const attributes = [
+    attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: input.contentType })),
+    attribute(OID.signingTime, time(input.signingTime)),
+    attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: input.contentDigest })),
+    attribute(OID.signingCertificateV2, signingCertificateV2(input.certificate)),
+  ];
+  if (input.policy) {
+    attributes.push(attribute(OID.signaturePolicyIdentifier, signaturePolicyId(input.policy)));
+  }
+  if (input.contentHints) {
+    attributes.push(attribute(OID.contentHints, contentHints(input.contentHints)));
+  }
+  return encodeAttributeSet(attributes);
+}

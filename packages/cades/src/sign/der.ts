@@ -1,0 +1,45 @@
+import * as asn1js from 'asn1js';
+
+/**
+ * Parses DER so that it can be placed inside a structure being built. Refuses input that
+ * does not re-encode to the same bytes (BER, trailing data): an embedded certificate or
+ * time-stamp token must stay byte-for-byte what its issuer signed.
+ */
+export function derElement(der: Uint8Array, what: string): asn1js.BaseBlock {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset !== der.length || parsed.result.error) {
+    throw new TypeError(`${what} is not a single DER element`);
+  }
+  if (!bytesEqual(new Uint8Array(parsed.result.toBER()), der)) {
+    throw new TypeError(`${what} is not DER encoded`);
+  }
+  return parsed.result;
+}
+
+export function encode(block: asn1js.BaseBlock): Uint8Array {
+  return new Uint8Array(block.toBER());
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lexicographic order of encodings, the order DER gives the members of a SET OF. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** DER bytes of a PEM block, or the input itself when it is already binary. */
+export function fromPemOrDer(input: Uint8Array | string, what: string): Uint8Array {
+  if (typeof input !== 'string') return input;
+  const match = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END [A-Z0-9 ]+-----/.exec(input);
+  if (!match?.[1]) throw new TypeError(`${what} is not PEM`);
+  return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+}
