@@ -25,7 +25,7 @@ const ECDSA_SIGNATURE_OIDS: Record<SignatureHash, string> = {
 };
 
 export function digestAlgorithmIdentifier(hash: SignatureHash): AlgorithmIdentifier {
-  return new AlgorithmIdentifier({ algorithm: DIGEST_OIDS[hash], parameters: DER_NULL() });
+  return new AlgorithmIdentifier({ algorithm: DIGEST_OIDS[hash] });
 }
 
 export function hashFromDigestOid(oid: string): SignatureHash | undefined {

@@ -76,3 +76,17 @@ export function ecdsaRawToDer(raw: Uint8Array): Bytes {
 export function concatBytes(parts: Uint8Array[]): Bytes {
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/** DER OBJECT IDENTIFIER. */
+export function oidDer(oid: string): Bytes {
+  const parts = oid.split('.').map(Number);
+  const arcs = [(parts[0] ?? 0) * 40 + (parts[1] ?? 0), ...parts.slice(2)];
+  const bytes: number[] = [];
+  for (const arc of arcs) {
+    const group: number[] = [arc & 0x7f];
+    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128))
+      group.unshift((n & 0x7f) | 0x80);
+    bytes.push(...group);
+  }
+  return derTlv(0x06, Uint8Array.from(bytes));
+}

@@ -1,19 +1,6 @@
 import { x509 } from './x509.js';
-import { derTlv } from './der.js';
+import { derTlv, oidDer } from './der.js';
 import { OID } from './oids.js';
-
-function oidDer(oid: string): Uint8Array {
-  const parts = oid.split('.').map(Number);
-  const arcs = [(parts[0] ?? 0) * 40 + (parts[1] ?? 0), ...parts.slice(2)];
-  const bytes: number[] = [];
-  for (const arc of arcs) {
-    const group: number[] = [arc & 0x7f];
-    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128))
-      group.unshift((n & 0x7f) | 0x80);
-    bytes.push(...group);
-  }
-  return derTlv(0x06, Uint8Array.from(bytes));
-}
 
 /** ETSI EN 319 412-5 QCStatements with QcCompliance: the marker of an EU/TR qualified certificate. */
 export function qcStatementsExtension(): x509.Extension {

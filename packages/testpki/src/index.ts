@@ -23,3 +23,13 @@ export { generateKeyPair, exportPkcs8Pem, importPkcs8 } from './keys.js';
 export { toPem, fromPem } from './der.js';
 export * from './softhsm/index.js';
 export * from './opencryptoki/index.js';
+export { savePki, loadPki, loadOrCreatePki } from './persist.js';
+export {
+  startPkiServices,
+  startTestPki,
+  createPkiRequestHandler,
+  type StartPkiServicesOptions,
+  type RunningTestPki,
+} from './server.js';
+export { respondOcsp } from './ocsp.js';
+export { respondTimeStamp } from './tsa.js';

@@ -99,6 +99,11 @@ function randomSerialHex(): string {
   return bytes.toString('hex');
 }
 
+/** Revocation times travel as whole seconds in CRLs (UTCTime); keep OCSP in step with them. */
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
 function entityName(blueprint: EntityBlueprint): x509.JsonName {
   return [{ C: ['TR'] }, { O: [blueprint.organization] }, { CN: [blueprint.commonName] }];
 }
@@ -270,7 +275,7 @@ export class TestPki {
     };
     if (variant === 'revoked') {
       record.revocation = {
-        date: options.revokedAt ?? new Date(now.getTime() - HOUR),
+        date: wholeSeconds(options.revokedAt ?? new Date(now.getTime() - HOUR)),
         reason: options.revocationReason ?? 'keyCompromise',
       };
     }
@@ -307,7 +312,7 @@ export class TestPki {
     const matches = this.records.filter(
       (r) => r.serialHex === serialHex && (authority === undefined || r.authority === authority),
     );
-    for (const record of matches) record.revocation = { date, reason };
+    for (const record of matches) record.revocation = { date: wholeSeconds(date), reason };
     return matches.length > 0;
   }
 
