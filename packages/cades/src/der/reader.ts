@@ -1,0 +1,256 @@
+// A strict, zero-copy DER reader: every node is a pair of subarray views into the input.
+// Strictness is deliberate (indefinite lengths, non-minimal lengths, trailing bytes and
+// high tag numbers are refused) because signed structures must have exactly one encoding.
+
+export class DerError extends Error {
+  override readonly name = 'DerError';
+}
+
+export interface Tlv {
+  readonly tag: number;
+  /** The whole encoding: tag, length and value. */
+  readonly der: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+export const Tag = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  TELETEX_STRING: 0x14,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  UNIVERSAL_STRING: 0x1c,
+  BMP_STRING: 0x1e,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/** Context-specific tag number n, constructed (EXPLICIT or constructed IMPLICIT). */
+export const ctx = (n: number): number => 0xa0 | n;
+/** Context-specific tag number n, primitive (IMPLICIT over a primitive type). */
+export const ctxPrim = (n: number): number => 0x80 | n;
+
+export function readTlv(buf: Uint8Array, offset: number): Tlv {
+  const n = buf.length;
+  if (offset + 2 > n) throw new DerError('truncated header');
+  const tag = buf[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number form');
+  let len = buf[offset + 1]!;
+  let p = offset + 2;
+  if (len & 0x80) {
+    const k = len & 0x7f;
+    if (k === 0) throw new DerError('indefinite length');
+    if (k > 4) throw new DerError('length too large');
+    if (p + k > n) throw new DerError('truncated length');
+    if (buf[p] === 0) throw new DerError('non-minimal length');
+    len = 0;
+    for (let i = 0; i < k; i++) len = len * 256 + buf[p + i]!;
+    if (len < 0x80) throw new DerError('non-minimal length');
+    p += k;
+  }
+  const end = p + len;
+  if (end > n) throw new DerError('truncated value');
+  return { tag, der: buf.subarray(offset, end), value: buf.subarray(p, end) };
+}
+
+/** Reads exactly one TLV that spans the whole buffer. */
+export function readSingle(buf: Uint8Array, tag?: number): Tlv {
+  const t = readTlv(buf, 0);
+  if (t.der.length !== buf.length) throw new DerError('trailing bytes');
+  if (tag !== undefined) expectTag(t, tag);
+  return t;
+}
+
+export function expectTag(t: Tlv, tag: number): Tlv {
+  if (t.tag !== tag)
+    throw new DerError(`expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+  return t;
+}
+
+export function children(t: Tlv): Tlv[] {
+  if (!(t.tag & 0x20)) throw new DerError('not a constructed value');
+  const out: Tlv[] = [];
+  const v = t.value;
+  let p = 0;
+  while (p < v.length) {
+    const c = readTlv(v, p);
+    out.push(c);
+    p += c.der.length;
+  }
+  return out;
+}
+
+/** Sequential reader over the children of a constructed value. */
+export class Cursor {
+  private pos = 0;
+  private readonly v: Uint8Array;
+
+  constructor(parent: Tlv, tag?: number) {
+    if (tag !== undefined) expectTag(parent, tag);
+    if (!(parent.tag & 0x20)) throw new DerError('not a constructed value');
+    this.v = parent.value;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.v.length;
+  }
+
+  peekTag(): number | undefined {
+    return this.pos < this.v.length ? this.v[this.pos] : undefined;
+  }
+
+  next(tag?: number): Tlv {
+    if (this.pos >= this.v.length) throw new DerError('missing element');
+    const t = readTlv(this.v, this.pos);
+    if (tag !== undefined) expectTag(t, tag);
+    this.pos += t.der.length;
+    return t;
+  }
+
+  optional(tag: number): Tlv | undefined {
+    return this.peekTag() === tag ? this.next() : undefined;
+  }
+
+  end(): void {
+    if (this.pos !== this.v.length) throw new DerError('unexpected trailing element');
+  }
+}
+
+/** The single element inside an EXPLICIT tag. */
+export function explicitInner(t: Tlv, tag?: number): Tlv {
+  const inner = readSingle(t.value);
+  if (tag !== undefined) expectTag(inner, tag);
+  return inner;
+}
+
+const oidCache = new Map<string, string>();
+
+export function decodeOid(t: Tlv): string {
+  expectTag(t, Tag.OID);
+  const v = t.value;
+  if (v.length === 0 || v.length > 64) throw new DerError('bad OID length');
+  let key = '';
+  for (let i = 0; i < v.length; i++) key += String.fromCharCode(v[i]!);
+  const hit = oidCache.get(key);
+  if (hit !== undefined) return hit;
+  const arcs: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i]!;
+    if (acc === 0 && b === 0x80) throw new DerError('non-minimal OID arc');
+    acc = acc * 128 + (b & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER / 128) throw new DerError('OID arc too large');
+    if (!(b & 0x80)) {
+      arcs.push(acc);
+      acc = 0;
+    } else if (i === v.length - 1) throw new DerError('truncated OID');
+  }
+  const first = arcs[0]!;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  const s = [...head, ...arcs.slice(1)].join('.');
+  if (oidCache.size < 4096) oidCache.set(key, s);
+  return s;
+}
+
+export function decodeInteger(t: Tlv): Uint8Array {
+  expectTag(t, Tag.INTEGER);
+  if (t.value.length === 0) throw new DerError('empty INTEGER');
+  return t.value;
+}
+
+export function decodeSmallInt(t: Tlv): number {
+  const v = decodeInteger(t);
+  if (v.length > 4 || v[0]! & 0x80) throw new DerError('INTEGER out of range');
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n = n * 256 + v[i]!;
+  return n;
+}
+
+export function toHex(v: Uint8Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+}
+
+/** Serial numbers as unsigned hex without the sign-padding zero byte. */
+export function serialHex(v: Uint8Array): string {
+  const start = v.length > 1 && v[0] === 0 ? 1 : 0;
+  return toHex(v.subarray(start));
+}
+
+export function decodeBitString(t: Tlv): { unused: number; bytes: Uint8Array } {
+  expectTag(t, Tag.BIT_STRING);
+  if (t.value.length === 0) throw new DerError('empty BIT STRING');
+  const unused = t.value[0]!;
+  if (unused > 7 || (unused > 0 && t.value.length === 1)) throw new DerError('bad BIT STRING');
+  return { unused, bytes: t.value.subarray(1) };
+}
+
+export function decodeBoolean(t: Tlv): boolean {
+  expectTag(t, Tag.BOOLEAN);
+  if (t.value.length !== 1) throw new DerError('bad BOOLEAN');
+  return t.value[0] !== 0;
+}
+
+function digits(v: Uint8Array, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = v[i]! - 0x30;
+    if (d < 0 || d > 9) throw new DerError('bad time digit');
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** UTCTime or GeneralizedTime in their DER forms (Z suffix, seconds present). */
+export function decodeTime(t: Tlv): Date {
+  const v = t.value;
+  let year: number;
+  let p: number;
+  if (t.tag === Tag.UTC_TIME) {
+    if (v.length !== 13) throw new DerError('bad UTCTime');
+    const yy = digits(v, 0, 2);
+    year = yy < 50 ? 2000 + yy : 1900 + yy;
+    p = 2;
+  } else if (t.tag === Tag.GENERALIZED_TIME) {
+    if (v.length < 15) throw new DerError('bad GeneralizedTime');
+    year = digits(v, 0, 4);
+    p = 4;
+  } else throw new DerError('expected a time');
+  const month = digits(v, p, 2);
+  const day = digits(v, p + 2, 2);
+  const hour = digits(v, p + 4, 2);
+  const minute = digits(v, p + 6, 2);
+  const second = digits(v, p + 8, 2);
+  p += 10;
+  let ms = 0;
+  if (t.tag === Tag.GENERALIZED_TIME && v[p] === 0x2e) {
+    const fracStart = p + 1;
+    p = fracStart;
+    while (p < v.length && v[p] !== 0x5a) p++;
+    const fracLen = p - fracStart;
+    if (fracLen === 0) throw new DerError('bad fraction');
+    ms = Math.floor(digits(v, fracStart, Math.min(fracLen, 3)) * 10 ** (3 - Math.min(fracLen, 3)));
+  }
+  if (p !== v.length - 1 || v[p] !== 0x5a) throw new DerError('time not in UTC');
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    throw new DerError('time out of range');
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+/** A Map key for a byte string (short values such as names and serials). */
+export function bytesKey(v: Uint8Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+}

@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import {
+  Cursor,
+  DerError,
+  Tag,
+  children,
+  ctx,
+  ctxPrim,
+  decodeBitString,
+  decodeBoolean,
+  decodeOid,
+  decodeSmallInt,
+  decodeTime,
+  explicitInner,
+  readSingle,
+  serialHex,
+  type Tlv,
+} from '../der/reader.js';
+import {
+  readAlgorithm,
+  readKeyInfo,
+  type AlgorithmIdentifier,
+  type KeyInfo,
+} from './algorithms.js';
+import { OID } from './oids.js';
+
+export const KeyUsage = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+} as const;
+
+export interface Certificate {
+  readonly der: Uint8Array;
+  /** SHA-256 of the DER; the identity used by every cache. */
+  readonly sha256: Buffer;
+  readonly id: string;
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  readonly signature: Uint8Array;
+  readonly version: number;
+  readonly serial: Uint8Array;
+  readonly serialHex: string;
+  readonly issuer: Uint8Array;
+  readonly subject: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly spki: Uint8Array;
+  readonly key: KeyInfo;
+  readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
+  /** Key usage bits; undefined when the extension is absent. */
+  readonly keyUsage?: number;
+  readonly extKeyUsage?: readonly string[];
+  readonly subjectKeyId?: Uint8Array;
+  readonly authorityKeyId?: Uint8Array;
+  readonly ocspUrls: readonly string[];
+  readonly crlUrls: readonly string[];
+  readonly policies: readonly string[];
+  readonly qcCompliance: boolean;
+  readonly ocspNoCheck: boolean;
+  readonly unknownCritical: readonly string[];
+}
+
+export function hasKeyUsage(cert: Certificate, bit: number): boolean {
+  return cert.keyUsage !== undefined && (cert.keyUsage & (1 << bit)) !== 0;
+}
+
+const HANDLED = new Set<string>([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectKeyIdentifier,
+  OID.authorityKeyIdentifier,
+  OID.certificatePolicies,
+  OID.crlDistributionPoints,
+  OID.authorityInfoAccess,
+  OID.qcStatements,
+  OID.subjectAltName,
+  OID.issuerAltName,
+  OID.ocspNoCheck,
+]);
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function uri(gn: Tlv): string | undefined {
+  return gn.tag === ctxPrim(6) ? Buffer.from(gn.value).toString('latin1') : undefined;
+}
+
+function parseExtension(out: Mutable<Certificate>, oid: string, value: Tlv): void {
+  switch (oid) {
+    case OID.basicConstraints: {
+      const c = new Cursor(value, Tag.SEQUENCE);
+      const ca = c.optional(Tag.BOOLEAN);
+      const pl = c.optional(Tag.INTEGER);
+      c.end();
+      out.basicConstraints = {
+        cA: ca ? decodeBoolean(ca) : false,
+        ...(pl ? { pathLen: decodeSmallInt(pl) } : {}),
+      };
+      return;
+    }
+    case OID.keyUsage: {
+      const { bytes } = decodeBitString(value);
+      let bits = 0;
+      for (let i = 0; i < Math.min(bytes.length, 2) * 8; i++) {
+        if (bytes[i >> 3]! & (0x80 >> (i & 7))) bits |= 1 << i;
+      }
+      out.keyUsage = bits;
+      return;
+    }
+    case OID.extKeyUsage:
+      out.extKeyUsage = children(value).map(decodeOid);
+      return;
+    case OID.subjectKeyIdentifier:
+      if (value.tag !== Tag.OCTET_STRING) throw new DerError('bad subjectKeyIdentifier');
+      out.subjectKeyId = value.value;
+      return;
+    case OID.authorityKeyIdentifier: {
+      const c = new Cursor(value, Tag.SEQUENCE);
+      const kid = c.optional(ctxPrim(0));
+      if (kid) out.authorityKeyId = kid.value;
+      return;
+    }
+    case OID.certificatePolicies:
+      out.policies = children(value).map((pi) =>
+        decodeOid(new Cursor(pi, Tag.SEQUENCE).next(Tag.OID)),
+      );
+      return;
+    case OID.crlDistributionPoints: {
+      const urls: string[] = [];
+      for (const dp of children(value)) {
+        const name = new Cursor(dp, Tag.SEQUENCE).optional(ctx(0));
+        if (!name) continue;
+        const full = readSingle(name.value);
+        if (full.tag !== ctx(0)) continue;
+        for (const gn of children(full)) {
+          const u = uri(gn);
+          if (u) urls.push(u);
+        }
+      }
+      out.crlUrls = urls;
+      return;
+    }
+    case OID.authorityInfoAccess: {
+      const urls: string[] = [];
+      for (const ad of children(value)) {
+        const c = new Cursor(ad, Tag.SEQUENCE);
+        const method = decodeOid(c.next(Tag.OID));
+        const u = uri(c.next());
+        if (method === OID.adOcsp && u) urls.push(u);
+      }
+      out.ocspUrls = urls;
+      return;
+    }
+    case OID.qcStatements:
+      out.qcCompliance = children(value).some(
+        (st) => decodeOid(new Cursor(st, Tag.SEQUENCE).next(Tag.OID)) === OID.qcCompliance,
+      );
+      return;
+    case OID.ocspNoCheck:
+      out.ocspNoCheck = true;
+      return;
+  }
+}
+
+/** Parses an X.509 certificate from its DER. Throws DerError on any malformation. */
+export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate {
+  const root = readSingle(der, Tag.SEQUENCE);
+  const top = new Cursor(root);
+  const tbsTlv = top.next(Tag.SEQUENCE);
+  const signatureAlgorithm = readAlgorithm(top.next(Tag.SEQUENCE));
+  const sigBits = decodeBitString(top.next(Tag.BIT_STRING));
+  top.end();
+  if (sigBits.unused !== 0) throw new DerError('signature with unused bits');
+
+  const c = new Cursor(tbsTlv);
+  const v = c.optional(ctx(0));
+  const version = v ? decodeSmallInt(explicitInner(v, Tag.INTEGER)) + 1 : 1;
+  const serialTlv = c.next(Tag.INTEGER);
+  const innerAlg = readAlgorithm(c.next(Tag.SEQUENCE));
+  if (innerAlg.oid !== signatureAlgorithm.oid) throw new DerError('signature algorithm mismatch');
+  const issuer = c.next(Tag.SEQUENCE).der;
+  const validity = new Cursor(c.next(Tag.SEQUENCE));
+  const notBefore = decodeTime(validity.next());
+  const notAfter = decodeTime(validity.next());
+  validity.end();
+  const subject = c.next(Tag.SEQUENCE).der;
+  const spkiTlv = c.next(Tag.SEQUENCE);
+  c.optional(ctxPrim(1));
+  c.optional(ctxPrim(2));
+  const hash = sha256 ?? createHash('sha256').update(der).digest();
+  const out: Mutable<Certificate> = {
+    der,
+    sha256: hash,
+    id: hash.toString('base64'),
+    tbs: tbsTlv.der,
+    signatureAlgorithm,
+    signature: sigBits.bytes,
+    version,
+    serial: serialTlv.value,
+    serialHex: serialHex(serialTlv.value),
+    issuer,
+    subject,
+    notBefore,
+    notAfter,
+    spki: spkiTlv.der,
+    key: readKeyInfo(spkiTlv),
+    ocspUrls: [],
+    crlUrls: [],
+    policies: [],
+    qcCompliance: false,
+    ocspNoCheck: false,
+    unknownCritical: [],
+  };
+  const extsTlv = c.optional(ctx(3));
+  c.end();
+  if (extsTlv) {
+    const critical: string[] = [];
+    const seen = new Set<string>();
+    for (const ext of children(explicitInner(extsTlv, Tag.SEQUENCE))) {
+      const e = new Cursor(ext, Tag.SEQUENCE);
+      const oid = decodeOid(e.next(Tag.OID));
+      if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`);
+      seen.add(oid);
+      const crit = e.optional(Tag.BOOLEAN);
+      const isCritical = crit ? decodeBoolean(crit) : false;
+      const value = e.next(Tag.OCTET_STRING).value;
+      e.end();
+      if (HANDLED.has(oid)) parseExtension(out, oid, readSingle(value));
+      else if (isCritical) critical.push(oid);
+    }
+    out.unknownCritical = critical;
+  }
+  return out;
+}
+
+/**
+ * A bounded cache of parsed CA certificates keyed by DER hash. End-entity certificates are
+ * parsed every time: they rarely repeat, and caching them would only flatter benchmarks.
+ */
+export class CertificateCache {
+  private readonly map = new Map<string, Certificate>();
+  constructor(private readonly limit = 10_000) {}
+
+  get(der: Uint8Array): Certificate {
+    const hash = createHash('sha256').update(der).digest();
+    const id = hash.toString('base64');
+    const hit = this.map.get(id);
+    if (hit) return hit;
+    const cert = parseCertificate(der, hash);
+    if (cert.basicConstraints?.cA) {
+      if (this.map.size >= this.limit) this.map.clear();
+      this.map.set(id, cert);
+    }
+    return cert;
+  }
+}

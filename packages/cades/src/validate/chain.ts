@@ -1,0 +1,180 @@
+import { bytesEqual } from '../der/reader.js';
+import {
+  algorithmProblem,
+  signatureParams,
+  verifySignature,
+  type AlgorithmPolicy,
+} from './algorithms.js';
+import { KeyUsage, hasKeyUsage, type Certificate } from './certificate.js';
+import { publicKeyOf } from './keys.js';
+import type { TrustStore } from './trust-store.js';
+
+const MAX_DEPTH = 8;
+
+/** Results of (issuer, CA child) signature checks; end-entity results are not kept. */
+const issuedByCache = new Map<string, boolean>();
+
+/** Whether `child` carries a valid signature by `issuer`'s key with an allowed algorithm. */
+export function isIssuedBy(
+  child: Certificate,
+  issuer: Certificate,
+  policy: AlgorithmPolicy,
+): boolean {
+  if (!bytesEqual(child.issuer, issuer.subject)) return false;
+  if (
+    child.authorityKeyId &&
+    issuer.subjectKeyId &&
+    !bytesEqual(child.authorityKeyId, issuer.subjectKeyId)
+  ) {
+    return false;
+  }
+  const cacheable = child.basicConstraints?.cA === true;
+  const key = cacheable ? `${issuer.id}|${child.id}` : '';
+  if (cacheable) {
+    const hit = issuedByCache.get(key);
+    if (hit !== undefined) return hit;
+  }
+  let ok: boolean;
+  try {
+    const params = signatureParams(child.signatureAlgorithm);
+    ok =
+      algorithmProblem(params, issuer.key, policy) === undefined &&
+      verifySignature(params, publicKeyOf(issuer), child.tbs, child.signature);
+  } catch {
+    ok = false;
+  }
+  if (cacheable) {
+    if (issuedByCache.size > 50_000) issuedByCache.clear();
+    issuedByCache.set(key, ok);
+  }
+  return ok;
+}
+
+export type ChainFailure =
+  'NO_CERTIFICATE_CHAIN_FOUND' | 'EXPIRED' | 'NOT_YET_VALID' | 'CHAIN_CONSTRAINTS_FAILURE';
+
+export type ChainResult =
+  | { readonly ok: true; readonly chain: readonly Certificate[]; readonly detail: string }
+  | {
+      readonly ok: false;
+      readonly failure: ChainFailure;
+      readonly chain: readonly Certificate[];
+      readonly detail: string;
+    };
+
+/** Finds a path from `leaf` to an anchor (leaf first, anchor last), trying anchors first. */
+export function buildPath(
+  leaf: Certificate,
+  pool: readonly Certificate[],
+  trust: TrustStore,
+  policy: AlgorithmPolicy,
+): Certificate[] | undefined {
+  const path: Certificate[] = [leaf];
+  const seen = new Set<string>([leaf.id]);
+  const walk = (cert: Certificate): boolean => {
+    if (trust.isAnchor(cert)) return true;
+    if (path.length > MAX_DEPTH) return false;
+    const candidates = [...trust.bySubjectName(cert.issuer)];
+    for (const p of pool) if (bytesEqual(p.subject, cert.issuer)) candidates.push(p);
+    candidates.sort((a, b) => Number(trust.isAnchor(b)) - Number(trust.isAnchor(a)));
+    for (const cand of candidates) {
+      if (seen.has(cand.id) || !isIssuedBy(cert, cand, policy)) continue;
+      seen.add(cand.id);
+      path.push(cand);
+      if (walk(cand)) return true;
+      path.pop();
+      seen.delete(cand.id);
+    }
+    return false;
+  };
+  return walk(leaf) ? path : undefined;
+}
+
+function describe(cert: Certificate, index: number): string {
+  return index === 0 ? 'signer certificate' : `CA certificate #${index} (serial ${cert.serialHex})`;
+}
+
+/** RFC 5280 style checks on a built path at time `at`. */
+export function checkPath(path: readonly Certificate[], at: Date, trust: TrustStore): ChainResult {
+  const t = at.getTime();
+  for (let i = 0; i < path.length; i++) {
+    const cert = path[i]!;
+    if (t < cert.notBefore.getTime()) {
+      return {
+        ok: false,
+        failure: 'NOT_YET_VALID',
+        chain: path,
+        detail: `${describe(cert, i)} is not valid before ${cert.notBefore.toISOString()}`,
+      };
+    }
+    if (t > cert.notAfter.getTime()) {
+      return {
+        ok: false,
+        failure: 'EXPIRED',
+        chain: path,
+        detail: `${describe(cert, i)} expired at ${cert.notAfter.toISOString()}`,
+      };
+    }
+    if (cert.unknownCritical.length > 0 && !trust.isAnchor(cert)) {
+      return {
+        ok: false,
+        failure: 'CHAIN_CONSTRAINTS_FAILURE',
+        chain: path,
+        detail: `${describe(cert, i)} has unsupported critical extension ${cert.unknownCritical.join(', ')}`,
+      };
+    }
+    if (i === 0) continue;
+    if (!cert.basicConstraints?.cA) {
+      return {
+        ok: false,
+        failure: 'CHAIN_CONSTRAINTS_FAILURE',
+        chain: path,
+        detail: `${describe(cert, i)} is not a CA (basicConstraints)`,
+      };
+    }
+    if (cert.keyUsage !== undefined && !hasKeyUsage(cert, KeyUsage.keyCertSign)) {
+      return {
+        ok: false,
+        failure: 'CHAIN_CONSTRAINTS_FAILURE',
+        chain: path,
+        detail: `${describe(cert, i)} lacks keyCertSign`,
+      };
+    }
+    // Intermediate CAs below this one (the leaf does not count; self-issued ones neither).
+    let below = 0;
+    for (let j = 1; j < i; j++) if (!bytesEqual(path[j]!.subject, path[j]!.issuer)) below++;
+    const pathLen = cert.basicConstraints.pathLen;
+    if (pathLen !== undefined && below > pathLen) {
+      return {
+        ok: false,
+        failure: 'CHAIN_CONSTRAINTS_FAILURE',
+        chain: path,
+        detail: `${describe(cert, i)} pathLenConstraint ${pathLen} exceeded`,
+      };
+    }
+  }
+  return {
+    ok: true,
+    chain: path,
+    detail: `chain of ${path.length} to a trust anchor, valid at ${at.toISOString()}`,
+  };
+}
+
+export function validateChain(
+  leaf: Certificate,
+  pool: readonly Certificate[],
+  trust: TrustStore,
+  at: Date,
+  policy: AlgorithmPolicy,
+): ChainResult {
+  const path = buildPath(leaf, pool, trust, policy);
+  if (!path) {
+    return {
+      ok: false,
+      failure: 'NO_CERTIFICATE_CHAIN_FOUND',
+      chain: [leaf],
+      detail: 'no path to a configured trust anchor',
+    };
+  }
+  return checkPath(path, at, trust);
+}

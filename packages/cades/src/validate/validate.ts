@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import type { Report } from '@eimza/protocol';
+import { Tag, bytesEqual, decodeOid, decodeTime } from '../der/reader.js';
+import {
+  DEFAULT_ALGORITHM_POLICY,
+  algorithmProblem,
+  digestName,
+  signatureParams,
+  verifySignature,
+  type AlgorithmPolicy,
+} from './algorithms.js';
+import { CertificateCache, KeyUsage, hasKeyUsage, type Certificate } from './certificate.js';
+import { validateChain } from './chain.js';
+import {
+  findAttribute,
+  parseSignedData,
+  signedAttrsForSignature,
+  type SignedData,
+  type SignerInfo,
+} from './cms.js';
+import { publicKeyOf } from './keys.js';
+import { OID } from './oids.js';
+import { ReportBuilder, fail } from './report.js';
+import { checkRevocation, type RevocationOptions } from './revocation/check.js';
+import { chainEntry, summariseSigner } from './signer-summary.js';
+import { essCertProblem, findSignerCertificate } from './signer-certificate.js';
+import { validateTimestamp, type TimestampResult } from './timestamp.js';
+import type { TrustStore } from './trust-store.js';
+
+export interface SignerPolicy {
+  readonly requiredPolicyOids?: readonly string[];
+  readonly requireQcCompliance?: boolean;
+  /** Default true: the signer certificate must carry nonRepudiation. */
+  readonly requireNonRepudiation?: boolean;
+}
+
+export interface ValidateCadesOptions {
+  readonly cms: Uint8Array;
+  /** The detached content, when the CMS does not encapsulate it. */
+  readonly content?: Uint8Array;
+  /** The bytes the signature must cover (a session's text); else SIGNED_DATA_NOT_FOUND. */
+  readonly expectedContent?: Uint8Array;
+  readonly trust: TrustStore;
+  readonly policy?: SignerPolicy;
+  /** Default { mode: 'require' } with the process-wide cache. */
+  readonly revocation?: RevocationOptions;
+  /** Allowed distance between a time-stamp's genTime and signingTime; default 600 s. */
+  readonly timestampWindowSeconds?: number;
+  readonly now?: Date;
+  /** Largest accepted CMS, bytes; default 4 MiB. */
+  readonly maxSize?: number;
+  /** Number of SignerInfos the CMS must have; default 1. */
+  readonly signerCount?: number;
+  readonly algorithms?: Partial<AlgorithmPolicy>;
+}
+
+export const CHECK_NAMES = [
+  'format',
+  'content',
+  'signature',
+  'signedAttributes',
+  'chain',
+  'signerPolicy',
+  'revocation',
+  'timestamp',
+] as const;
+
+const DEFAULT_MAX_SIZE = 4 * 1024 * 1024;
+const certificateCache = new CertificateCache();
+
+interface Ctx {
+  readonly opts: ValidateCadesOptions;
+  readonly now: Date;
+  readonly algs: AlgorithmPolicy;
+  readonly rb: ReportBuilder;
+  readonly sd: SignedData;
+  readonly pool: readonly Certificate[];
+  /** Check names get a suffix for the second and later signers. */
+  readonly suffix: string;
+  readonly primary: boolean;
+}
+
+function singleValue(si: SignerInfo, oid: string, what: string) {
+  const a = findAttribute(si.signedAttrs, oid);
+  if (!a) return fail('SIG_CONSTRAINTS_FAILURE', `missing signed attribute ${what}`);
+  if (a.values.length !== 1) return fail('FORMAT_FAILURE', `${what} must have exactly one value`);
+  return a.values[0]!;
+}
+
+async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
+  const { opts, rb, sd, suffix } = c;
+  let data: Uint8Array | undefined;
+  const content = (): string => {
+    if (!si.signedAttrsDer)
+      fail('SIG_CONSTRAINTS_FAILURE', 'no signed attributes (CAdES requires them)');
+    if (sd.eContent && opts.content && !bytesEqual(sd.eContent, opts.content)) {
+      fail('HASH_FAILURE', 'detached content differs from the encapsulated content');
+    }
+    data = sd.eContent ?? opts.content;
+    if (!data) return fail('SIGNED_DATA_NOT_FOUND', 'detached signature and no content given');
+    if (opts.expectedContent && !bytesEqual(data, opts.expectedContent)) {
+      fail('SIGNED_DATA_NOT_FOUND', 'the signed content differs from the expected content');
+    }
+    const md = singleValue(si, OID.messageDigest, 'messageDigest');
+    if (md.tag !== Tag.OCTET_STRING) fail('FORMAT_FAILURE', 'messageDigest is not an OCTET STRING');
+    let hash: string;
+    try {
+      hash = digestName(si.digestAlgorithm);
+    } catch {
+      return fail(
+        'SIG_CONSTRAINTS_FAILURE',
+        `unsupported digest algorithm ${si.digestAlgorithm.oid}`,
+      );
+    }
+    if (!bytesEqual(createHash(hash).update(data).digest(), md.value)) {
+      fail('HASH_FAILURE', 'messageDigest does not match the content');
+    }
+    return `${sd.eContent ? 'attached' : 'detached'} content of ${data.length} bytes, ${hash} digest matches`;
+  };
+  if (!rb.run(`content${suffix}`, content)) return;
+
+  let cert!: Certificate;
+  const signature = (): string => {
+    const found = findSignerCertificate(si, c.pool, opts.trust);
+    if (!found)
+      return fail('NO_CERTIFICATE_CHAIN_FOUND', 'signer certificate not found in the CMS');
+    cert = found;
+    if (c.primary) rb.report.signer = summariseSigner(cert);
+    let params;
+    try {
+      params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
+    } catch (e) {
+      return fail('SIG_CONSTRAINTS_FAILURE', (e as Error).message);
+    }
+    const ok = verifySignature(
+      params,
+      publicKeyOf(cert),
+      signedAttrsForSignature(si.signedAttrsDer!),
+      si.signature,
+    );
+    if (!ok)
+      fail('SIG_CRYPTO_FAILURE', 'signature value does not verify over the signed attributes');
+    return `${params.scheme.toUpperCase()} ${params.hash} signature verifies`;
+  };
+  if (!rb.run(`signature${suffix}`, signature)) return;
+
+  const attributes = (): string => {
+    const seen = new Set<string>();
+    for (const a of si.signedAttrs) {
+      if (seen.has(a.oid)) fail('FORMAT_FAILURE', `signed attribute ${a.oid} appears twice`);
+      seen.add(a.oid);
+    }
+    const ct = decodeOid(singleValue(si, OID.contentType, 'contentType'));
+    if (ct !== sd.eContentType)
+      fail('SIG_CONSTRAINTS_FAILURE', 'contentType attribute differs from eContentType');
+    if (ct !== OID.data) fail('SIG_CONSTRAINTS_FAILURE', `content type ${ct} is not id-data`);
+    const st = decodeTime(singleValue(si, OID.signingTime, 'signingTime'));
+    if (c.primary) rb.report.signingTime = st.toISOString();
+    const scv2 = singleValue(si, OID.signingCertificateV2, 'signingCertificateV2');
+    const ess = essCertProblem(scv2, cert, 'sha256', false);
+    if (ess) fail('SIG_CONSTRAINTS_FAILURE', ess);
+    const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
+    const digest = digestName(si.digestAlgorithm);
+    if (!c.algs.allowedHashes.has(digest))
+      fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
+    const weak = algorithmProblem(params, cert.key, c.algs);
+    if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
+    return 'contentType, messageDigest, signingTime and signingCertificateV2 present and consistent';
+  };
+  if (!rb.run(`signedAttributes${suffix}`, attributes)) return;
+
+  // The time-stamp is reported last but validated first: a valid one fixes the time at
+  // which the chain must have been valid.
+  const tokenAttr = findAttribute(si.unsignedAttrs, OID.signatureTimeStampToken);
+  let ts: TimestampResult | undefined;
+  if (tokenAttr) {
+    ts = validateTimestamp(
+      tokenAttr.values[0]!,
+      si.signature,
+      opts.trust,
+      c.algs,
+      certificateCache,
+    );
+    if (ts.ok) {
+      const st = decodeTime(singleValue(si, OID.signingTime, 'signingTime'));
+      const window = (opts.timestampWindowSeconds ?? 600) * 1000;
+      if (Math.abs(ts.genTime.getTime() - st.getTime()) > window) {
+        ts = {
+          ok: false,
+          detail: `time-stamp genTime ${ts.genTime.toISOString()} is not within ${window / 1000} s of signingTime`,
+        };
+      }
+    }
+  }
+  const at = ts?.ok ? ts.genTime : c.now;
+
+  let chain: readonly Certificate[] = [];
+  const chainCheck = (): string => {
+    const r = validateChain(cert, c.pool, opts.trust, at, c.algs);
+    chain = r.chain;
+    if (c.primary) rb.report.chain = r.chain.map(chainEntry);
+    if (!r.ok) fail(r.failure, r.detail);
+    return r.detail + (ts?.ok ? ' (time-stamp time)' : '');
+  };
+  if (!rb.run(`chain${suffix}`, chainCheck)) return;
+
+  const signerPolicy = (): string => {
+    const p = opts.policy ?? {};
+    if (p.requireNonRepudiation !== false && !hasKeyUsage(cert, KeyUsage.nonRepudiation)) {
+      fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks nonRepudiation key usage');
+    }
+    for (const oid of p.requiredPolicyOids ?? []) {
+      if (!cert.policies.includes(oid))
+        fail('CHAIN_CONSTRAINTS_FAILURE', `signer certificate lacks policy ${oid}`);
+    }
+    if (p.requireQcCompliance && !cert.qcCompliance) {
+      fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks the QcCompliance statement');
+    }
+    return (
+      'nonRepudiation' +
+      (p.requiredPolicyOids?.length ? `, policies ${p.requiredPolicyOids.join(', ')}` : '') +
+      (p.requireQcCompliance ? ', QcCompliance' : '')
+    );
+  };
+  if (!rb.run(`signerPolicy${suffix}`, signerPolicy)) return;
+
+  const revocation = async (): Promise<string> => {
+    const ro = opts.revocation ?? { mode: 'require' };
+    if (ro.mode === 'off') return 'revocation checking disabled';
+    const issuer = chain[1];
+    if (!issuer) return 'signer certificate is itself a trust anchor';
+    const r = await checkRevocation(cert, issuer, c.now, ro, c.algs);
+    if (r.kind === 'unavailable') {
+      if (ro.mode === 'soft-fail') return `no revocation information (soft-fail): ${r.detail}`;
+      return fail('TRY_LATER', `no revocation information: ${r.detail}`);
+    }
+    const a = r.answer;
+    if (c.primary) {
+      rb.report.revocation = {
+        source: a.source,
+        status: a.status,
+        ...(a.producedAt ? { producedAt: a.producedAt.toISOString() } : {}),
+        ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}),
+      };
+    }
+    if (a.status === 'revoked')
+      fail('REVOKED', `revoked at ${a.revokedAt?.toISOString() ?? 'unknown time'} (${a.source})`);
+    if (a.status === 'unknown') fail('TRY_LATER', `status unknown (${a.source})`);
+    return a.detail + (r.cached ? ' (cached)' : '');
+  };
+  if (!(await rb.runAsync(`revocation${suffix}`, revocation))) return;
+
+  rb.run(`timestamp${suffix}`, () => {
+    if (!ts) return 'no signature time-stamp (CAdES-BES)';
+    if (!ts.ok) {
+      return fail(
+        /imprint/.test(ts.detail) ? 'HASH_FAILURE' : 'SIG_CONSTRAINTS_FAILURE',
+        ts.detail,
+      );
+    }
+    if (c.primary) rb.report.timestamp = { genTime: ts.genTime.toISOString(), tsa: ts.tsa };
+    return ts.detail;
+  });
+}
+
+/**
+ * Validates a CAdES-BES/-T signature and returns the protocol's Report. Never throws: any
+ * malformed input ends in a failed check.
+ */
+export async function validateCades(opts: ValidateCadesOptions): Promise<Report> {
+  const rb = new ReportBuilder();
+  try {
+    const now = opts.now ?? new Date();
+    const algs: AlgorithmPolicy = { ...DEFAULT_ALGORITHM_POLICY, ...opts.algorithms };
+    let sd!: SignedData;
+    let pool: Certificate[] = [];
+    const format = (): string => {
+      const max = opts.maxSize ?? DEFAULT_MAX_SIZE;
+      if (!(opts.cms instanceof Uint8Array)) fail('FORMAT_FAILURE', 'cms is not a byte array');
+      if (opts.cms.length > max)
+        fail('FORMAT_FAILURE', `CMS of ${opts.cms.length} bytes exceeds the limit of ${max}`);
+      try {
+        sd = parseSignedData(opts.cms);
+        pool = sd.certificates.map((d) => certificateCache.get(d));
+      } catch (e) {
+        return fail('FORMAT_FAILURE', `not a DER CMS SignedData: ${(e as Error).message}`);
+      }
+      const want = opts.signerCount ?? 1;
+      if (sd.signerInfos.length !== want) {
+        fail('FORMAT_FAILURE', `expected ${want} signer(s), found ${sd.signerInfos.length}`);
+      }
+      return `DER SignedData v${sd.version}, ${sd.signerInfos.length} signer(s), ${sd.certificates.length} certificate(s)`;
+    };
+    if (rb.run('format', format)) {
+      for (let i = 0; i < sd.signerInfos.length && !rb.failure; i++) {
+        const ctx: Ctx = {
+          opts,
+          now,
+          algs,
+          rb,
+          sd,
+          pool,
+          suffix: i === 0 ? '' : ` (signer ${i + 1})`,
+          primary: i === 0,
+        };
+        await validateSigner(ctx, sd.signerInfos[i]!);
+      }
+    }
+  } catch (e) {
+    rb.checks.push({
+      name: 'internal',
+      passed: false,
+      detail: `unexpected error: ${(e as Error)?.message ?? String(e)}`,
+    });
+    rb.failure ??= { subIndication: 'FORMAT_FAILURE', detail: 'unexpected error' };
+  }
+  return rb.finish();
+}
