@@ -1,0 +1,17 @@
+export {
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type CallOptions,
+} from './api-client.js';
+export { ClientError, isClientError, type ClientErrorInit } from './errors.js';
+export {
+  CLIENT_ERROR_CODES,
+  MESSAGES,
+  messageFor,
+  type ClientErrorCode,
+  type Language,
+  type LocalisedMessage,
+} from './messages.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+export { systemCaCertificates } from './trust.js';
