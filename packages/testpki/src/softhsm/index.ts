@@ -17,3 +17,4 @@ export {
   type CreateTestTokensOptions,
   type TestTokens,
 } from './testTokens.js';
+export { initDemoTokens, type DemoTokensReport, type InitDemoTokensOptions } from './demoTokens.js';

@@ -66,6 +66,20 @@ function labelledSlots(p11: Pkcs11): Map<string, Buffer> {
   return slots;
 }
 
+function login(p11: Pkcs11, session: Buffer, label: string, pin: string): void {
+  try {
+    p11.C_Login(session, pkcs11js.CKU_USER, pin);
+  } catch (error) {
+    const ckr = (error as Error).message;
+    throw new Error(
+      `Token "${label}" refused the user PIN (${ckr}): reset the tokens to make them again.`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 function validate(options: ProvisionSoftHsmOptions): void {
   const labels = new Set<string>();
   for (const token of options.tokens) {
@@ -111,7 +125,7 @@ export async function provisionSoftHsmTokens(
         pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION,
       );
       try {
-        p11.C_Login(session, pkcs11js.CKU_USER, options.pin);
+        login(p11, session, token.label, options.pin);
         const objects = await ensureSignerObjects(p11, session, options.pki, token);
         made.push({
           label: token.label,
