@@ -173,4 +173,6 @@ export interface TokenServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Override for resources/cards.json. */
   cardsJsonPath?: string;
+  /** Override for the worker entry (a bundle that cannot use `import.meta.url` names its `token-worker.js` here). */
+  workerUrl?: string | URL;
 }
