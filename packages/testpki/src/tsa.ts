@@ -3,7 +3,6 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   Accuracy,
   PKIFailureInfo,
-  PKIFailureInfoFlags,
   PKIFreeText,
   PKIStatus,
   PKIStatusInfo,
@@ -32,14 +31,29 @@ import { type Bytes, concatBytes, derTlv, oidDer, toArrayBuffer, toBytes } from 
 import { digest, signAs } from './signing.js';
 import { OID } from './oids.js';
 
-function rejection(text: string, failure: PKIFailureInfoFlags): Bytes {
+/** RFC 3161 PKIFailureInfo bit positions (the library's flag enum is off by one for most of them). */
+const FailureBit = {
+  badAlg: 0,
+  badRequest: 2,
+  badDataFormat: 5,
+  unacceptedPolicy: 15,
+  unacceptedExtension: 16,
+} as const;
+
+function failureInfo(bit: number): PKIFailureInfo {
+  const bytes = new Uint8Array(Math.floor(bit / 8) + 1);
+  bytes[bytes.length - 1] = 0x80 >> (bit % 8);
+  return new PKIFailureInfo(bytes, 7 - (bit % 8));
+}
+
+function rejection(text: string, failure: number): Bytes {
   return toBytes(
     AsnConvert.serialize(
       new TimeStampResp({
         status: new PKIStatusInfo({
           status: PKIStatus.rejection,
           statusString: new PKIFreeText([text]),
-          failInfo: new PKIFailureInfo(failure),
+          failInfo: failureInfo(failure),
         }),
       }),
     ),
@@ -85,26 +99,22 @@ export async function respondTimeStamp(
   try {
     request = AsnConvert.parse(toArrayBuffer(requestDer), TimeStampReq);
   } catch {
-    return rejection('Malformed time-stamp request', PKIFailureInfoFlags.badDataFormat);
+    return rejection('Malformed time-stamp request', FailureBit.badDataFormat);
   }
-  if (request.version !== 1)
-    return rejection('Unsupported request version', PKIFailureInfoFlags.badRequest);
+  if (request.version !== 1) return rejection('Unsupported request version', FailureBit.badRequest);
   const hash = hashFromDigestOid(request.messageImprint.hashAlgorithm.algorithm);
-  if (!hash) return rejection('Unsupported hash algorithm', PKIFailureInfoFlags.badAlg);
+  if (!hash) return rejection('Unsupported hash algorithm', FailureBit.badAlg);
   if (request.messageImprint.hashedMessage.byteLength !== DIGEST_LENGTHS[hash]) {
     return rejection(
       'Message imprint length does not match its algorithm',
-      PKIFailureInfoFlags.badDataFormat,
+      FailureBit.badDataFormat,
     );
   }
   if (request.reqPolicy !== undefined && request.reqPolicy !== OID.tsaPolicy) {
-    return rejection('Requested policy is not supported', PKIFailureInfoFlags.unacceptedPolicy);
+    return rejection('Requested policy is not supported', FailureBit.unacceptedPolicy);
   }
   if (request.extensions && request.extensions.length > 0) {
-    return rejection(
-      'Request extensions are not supported',
-      PKIFailureInfoFlags.unacceptedExtension,
-    );
+    return rejection('Request extensions are not supported', FailureBit.unacceptedExtension);
   }
 
   const tsa = pki.entity('tsa');
