@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { digestAlgorithmIdentifier, type HashAlgorithm } from './algorithms.js';
 import type { SignerCertificate } from './certificate.js';
-import { compareBytes, encode } from './der.js';
+import { compareBytes, constructedFromContent, encode } from './der.js';
 import type { SignaturePolicy } from './policy.js';
 
 export const OID = {
@@ -33,11 +33,14 @@ export interface SignedAttributesInput {
 }
 
 export interface EncodedAttributes {
-  /** Attribute elements in DER SET OF order. */
-  elements: asn1js.Sequence[];
+  /** The encoded attributes in DER SET OF order, concatenated: the content of the SET. */
+  content: Uint8Array;
   /** DER of the SET OF Attribute: what the signature covers (RFC 5652 section 5.4). */
   der: Uint8Array;
 }
+
+const SET_TAG = 17;
+const SEQUENCE_TAG = 16;
 
 export function attribute(type: string, value: asn1js.BaseBlock): asn1js.Sequence {
   return new asn1js.Sequence({
@@ -49,12 +52,14 @@ export function attribute(type: string, value: asn1js.BaseBlock): asn1js.Sequenc
  * Orders the attributes as DER orders a SET OF. Verifiers such as OpenSSL re-encode the
  * signed attributes in DER before checking the signature, so any other order would fail there.
  */
-export function encodeAttributeSet(attributes: asn1js.Sequence[]): EncodedAttributes {
+export function encodeAttributeSet(
+  attributes: (asn1js.Sequence | Uint8Array)[],
+): EncodedAttributes {
   const sorted = attributes
-    .map((element) => ({ element, der: encode(element) }))
-    .sort((a, b) => compareBytes(a.der, b.der));
-  const elements = sorted.map((a) => a.element);
-  return { elements, der: encode(new asn1js.Set({ value: elements })) };
+    .map((a) => (a instanceof Uint8Array ? a : encode(a)))
+    .sort(compareBytes);
+  const content = Buffer.concat(sorted);
+  return { content, der: encode(constructedFromContent(1, SET_TAG, content)) };
 }
 
 /** RFC 5652 requires UTCTime for dates in 1950..2049 and GeneralizedTime otherwise. */
@@ -70,14 +75,26 @@ function time(date: Date): asn1js.BaseBlock {
  * SigningCertificateV2 (RFC 5035) with one ESSCertIDv2: SHA-256 of the certificate (the
  * DEFAULT hash, so its AlgorithmIdentifier is omitted as DER requires) and IssuerSerial.
  */
-function signingCertificateV2(certificate: SignerCertificate): asn1js.Sequence {
-  const directoryName = new asn1js.Constructed({
-    idBlock: { tagClass: 3, tagNumber: 4 },
-    value: [certificate.issuer],
-  });
-  const issuerSerial = new asn1js.Sequence({
-    value: [new asn1js.Sequence({ value: [directoryName] }), certificate.serialNumber],
-  });
+function signingCertificateV2(certificate: SignerCertificate): Uint8Array {
+  let encoded = signingCertificateAttributes.get(certificate);
+  if (!encoded) {
+    encoded = encode(attribute(OID.signingCertificateV2, signingCertificateV2Value(certificate)));
+    signingCertificateAttributes.set(certificate, encoded);
+  }
+  return encoded;
+}
+
+// The attribute is the same for every signature of a certificate: encode it once.
+const signingCertificateAttributes = new WeakMap<SignerCertificate, Uint8Array>();
+
+function signingCertificateV2Value(certificate: SignerCertificate): asn1js.Sequence {
+  const directoryName = constructedFromContent(3, 4, certificate.issuer);
+  const generalNames = new asn1js.Sequence({ value: [directoryName] });
+  const issuerSerial = constructedFromContent(
+    1,
+    SEQUENCE_TAG,
+    Buffer.concat([encode(generalNames), certificate.serialNumber]),
+  );
   const essCertIdV2 = new asn1js.Sequence({
     value: [new asn1js.OctetString({ valueHex: certificate.sha256 }), issuerSerial],
   });
@@ -124,11 +141,11 @@ function contentHints(hints: ContentHints): asn1js.Sequence {
 }
 
 export function buildSignedAttributes(input: SignedAttributesInput): EncodedAttributes {
-  const attributes = [
+  const attributes: (asn1js.Sequence | Uint8Array)[] = [
     attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: input.contentType })),
     attribute(OID.signingTime, time(input.signingTime)),
     attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: input.contentDigest })),
-    attribute(OID.signingCertificateV2, signingCertificateV2(input.certificate)),
+    signingCertificateV2(input.certificate),
   ];
   if (input.policy) {
     attributes.push(attribute(OID.signaturePolicyIdentifier, signaturePolicyId(input.policy)));

@@ -8,10 +8,10 @@ export type SignerKeyType = 'rsa' | 'rsa-pss' | 'ec';
 /** What signing needs from the signer certificate, parsed once. */
 export interface SignerCertificate {
   der: Uint8Array;
-  element: asn1js.BaseBlock;
   /** The issuer Name exactly as encoded in the certificate. */
-  issuer: asn1js.BaseBlock;
-  serialNumber: asn1js.BaseBlock;
+  issuer: Uint8Array;
+  /** The serialNumber INTEGER exactly as encoded in the certificate. */
+  serialNumber: Uint8Array;
   sha256: Uint8Array;
   publicKey: KeyObject;
   keyType: SignerKeyType;
@@ -63,9 +63,8 @@ function parse(der: Uint8Array): SignerCertificate {
   }
   return {
     der,
-    element,
-    issuer,
-    serialNumber,
+    issuer: new Uint8Array(issuer.valueBeforeDecodeView),
+    serialNumber: new Uint8Array(serialNumber.valueBeforeDecodeView),
     sha256: new Uint8Array(createHash('sha256').update(der).digest()),
     publicKey,
     keyType,

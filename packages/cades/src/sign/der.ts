@@ -43,3 +43,18 @@ export function fromPemOrDer(input: Uint8Array | string, what: string): Uint8Arr
   if (!match?.[1]) throw new TypeError(`${what} is not PEM`);
   return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
 }
+
+/**
+ * A constructed element whose content is already DER (e.g. sorted SET OF members, embedded
+ * certificates): asn1js writes its tag and length, and the content is copied as it is.
+ * Re-encoding parsed structures with asn1js costs most of the signing time otherwise.
+ */
+export function constructedFromContent(
+  tagClass: 1 | 3,
+  tagNumber: number,
+  content: Uint8Array,
+): asn1js.Primitive {
+  const element = new asn1js.Primitive({ idBlock: { tagClass, tagNumber }, valueHex: content });
+  element.idBlock.isConstructed = true;
+  return element;
+}

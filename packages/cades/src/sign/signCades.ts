@@ -17,7 +17,7 @@ import {
   type ContentHints,
 } from './attributes.js';
 import { parseSignerCertificate, type SignerCertificate } from './certificate.js';
-import { bytesEqual, derElement, encode, fromPemOrDer } from './der.js';
+import { bytesEqual, constructedFromContent, derElement, encode, fromPemOrDer } from './der.js';
 import { CadesSignError } from './errors.js';
 import type { SignaturePolicy } from './policy.js';
 import type { CadesSignFunction } from './signers.js';
@@ -102,29 +102,37 @@ function explicit(tagNumber: number, value: asn1js.BaseBlock): asn1js.Constructe
   return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value: [value] });
 }
 
-function implicitSet(tagNumber: number, value: asn1js.BaseBlock[]): asn1js.Constructed {
-  return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value });
+// Chain certificates already checked to be DER, so repeated signing does not parse them again.
+const checkedCertificates = new WeakSet<Uint8Array>();
+
+function checkedCertificate(input: Uint8Array | string): Uint8Array {
+  const der = fromPemOrDer(input, 'chain certificate');
+  if (checkedCertificates.has(der)) return der;
+  try {
+    derElement(der, 'chain certificate');
+  } catch (cause) {
+    throw new CadesSignError('INVALID_CERTIFICATE', 'A chain certificate cannot be parsed', {
+      cause,
+    });
+  }
+  checkedCertificates.add(der);
+  return der;
 }
 
-function certificateElements(
+/**
+ * certificates [0] IMPLICIT CertificateSet, signer certificate first. The certificates are
+ * copied as they are: re-encoding could alter bytes their issuers signed.
+ */
+function certificateSet(
   signer: SignerCertificate,
   chain: (Uint8Array | string)[],
-): asn1js.BaseBlock[] {
-  const elements = [signer.element];
-  const seen = [signer.der];
+): asn1js.Primitive {
+  const certificates = [signer.der];
   for (const input of chain) {
-    const der = fromPemOrDer(input, 'chain certificate');
-    if (seen.some((s) => bytesEqual(s, der))) continue;
-    seen.push(der);
-    try {
-      elements.push(derElement(der, 'chain certificate'));
-    } catch (cause) {
-      throw new CadesSignError('INVALID_CERTIFICATE', 'A chain certificate cannot be parsed', {
-        cause,
-      });
-    }
+    const der = checkedCertificate(input);
+    if (!certificates.some((c) => bytesEqual(c, der))) certificates.push(der);
   }
-  return elements;
+  return constructedFromContent(3, 0, Buffer.concat(certificates));
 }
 
 /**
@@ -173,9 +181,9 @@ export async function signCades(options: SignCadesOptions): Promise<Uint8Array> 
 
   const signerInfoFields: asn1js.BaseBlock[] = [
     new asn1js.Integer({ value: 1 }),
-    new asn1js.Sequence({ value: [certificate.issuer, certificate.serialNumber] }),
+    constructedFromContent(1, 16, Buffer.concat([certificate.issuer, certificate.serialNumber])),
     digestAlgorithmIdentifier(hash),
-    implicitSet(0, signedAttributes.elements),
+    constructedFromContent(3, 0, signedAttributes.content),
     signatureAlgorithmIdentifier(scheme, hash),
     new asn1js.OctetString({ valueHex: signature }),
   ];
@@ -184,7 +192,7 @@ export async function signCades(options: SignCadesOptions): Promise<Uint8Array> 
     const unsigned = encodeAttributeSet([
       attribute(OID.signatureTimeStampToken, derElement(token, 'time-stamp token')),
     ]);
-    signerInfoFields.push(implicitSet(1, unsigned.elements));
+    signerInfoFields.push(constructedFromContent(3, 1, unsigned.content));
   }
 
   const encapsulated: asn1js.BaseBlock[] = [new asn1js.ObjectIdentifier({ value: contentType })];
@@ -197,7 +205,7 @@ export async function signCades(options: SignCadesOptions): Promise<Uint8Array> 
       new asn1js.Integer({ value: contentType === OID.data ? 1 : 3 }),
       new asn1js.Set({ value: [digestAlgorithmIdentifier(hash)] }),
       new asn1js.Sequence({ value: encapsulated }),
-      implicitSet(0, certificateElements(certificate, options.chain ?? [])),
+      certificateSet(certificate, options.chain ?? []),
       new asn1js.Set({ value: [new asn1js.Sequence({ value: signerInfoFields })] }),
     ],
   });
