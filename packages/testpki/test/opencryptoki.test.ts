@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  OPENCRYPTOKI_LOCK_PATH,
   OPENCRYPTOKI_MODULE_PATH,
   acquireOpenCryptokiLock,
   createTestPki,
@@ -140,6 +141,15 @@ describe('openCryptoki soft token: a PIN that really locks (raw PKCS#11)', () =>
       expect(token.certificate.subject).toContain('serialNumber=10000000146');
       expect(signAndVerifyWithOpenssl(PIN, Buffer.from('before lockout'))).toBe('Verified OK');
       expect(pinFlags()).toEqual({ countLow: false, finalTry: false, locked: false });
+    },
+  );
+
+  it.skipIf(unavailable)(
+    title('holds the host-wide lock: nobody else can take it meanwhile'),
+    () => {
+      expect(() =>
+        execFileSync('flock', ['--nonblock', OPENCRYPTOKI_LOCK_PATH, 'true'], { stdio: 'pipe' }),
+      ).toThrow();
     },
   );
 
