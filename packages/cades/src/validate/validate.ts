@@ -4,6 +4,7 @@ import { Tag, bytesEqual, decodeOid, decodeTime } from '../der/reader.js';
 import {
   DEFAULT_ALGORITHM_POLICY,
   algorithmProblem,
+  describeKey,
   digestName,
   signatureParams,
   verifySignature,
@@ -145,6 +146,12 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   if (!rb.run(`signature${suffix}`, signature)) return;
 
   const attributes = (): string => {
+    const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
+    const digest = digestName(si.digestAlgorithm);
+    if (!c.algs.allowedHashes.has(digest))
+      fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
+    const weak = algorithmProblem(params, cert.key, c.algs);
+    if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
     const seen = new Set<string>();
     for (const a of si.signedAttrs) {
       if (seen.has(a.oid)) fail('FORMAT_FAILURE', `signed attribute ${a.oid} appears twice`);
@@ -159,13 +166,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     const scv2 = singleValue(si, OID.signingCertificateV2, 'signingCertificateV2');
     const ess = essCertProblem(scv2, cert, 'sha256', false);
     if (ess) fail('SIG_CONSTRAINTS_FAILURE', ess);
-    const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
-    const digest = digestName(si.digestAlgorithm);
-    if (!c.algs.allowedHashes.has(digest))
-      fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
-    const weak = algorithmProblem(params, cert.key, c.algs);
-    if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
-    return 'contentType, messageDigest, signingTime and signingCertificateV2 present and consistent';
+    return `${describeKey(cert.key)} with ${digest}; contentType, messageDigest, signingTime and signingCertificateV2 present and consistent`;
   };
   if (!rb.run(`signedAttributes${suffix}`, attributes)) return;
 
