@@ -38,6 +38,25 @@ export interface TimestampResult {
 
 const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
 
+// PKIFailureInfo bit numbers (RFC 3161 section 2.4.2). Read here because @peculiar/asn1-tsp's
+// flag table is off by one from badRequest on.
+const FAILURE_BITS: readonly [number, string][] = [
+  [0, 'badAlg'],
+  [2, 'badRequest'],
+  [5, 'badDataFormat'],
+  [14, 'timeNotAvailable'],
+  [15, 'unacceptedPolicy'],
+  [16, 'unacceptedExtension'],
+  [17, 'addInfoNotAvailable'],
+  [25, 'systemFailure'],
+];
+
+function failureNames(bits: Uint8Array): string[] {
+  return FAILURE_BITS.filter(([bit]) => ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0).map(
+    ([, name]) => name,
+  );
+}
+
 /** Positive, minimally encoded 64-bit nonce: the top bit clear, the first octet non-zero. */
 function newNonce(): Uint8Array {
   const nonce = new Uint8Array(randomBytes(8));
@@ -136,7 +155,7 @@ function checkResponse(
       url,
       status,
       [...(response.status.statusString ?? [])],
-      response.status.failInfo ? [...new Set(response.status.failInfo.toJSON())] : [],
+      response.status.failInfo ? failureNames(new Uint8Array(response.status.failInfo.value)) : [],
     );
   }
   // The token is kept byte for byte as the TSA sent it: its signature covers parts of it.
