@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import swagger from '@fastify/swagger';
+import { PROTOCOL_BASE_PATH } from '@eimza/protocol';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+import type { SignatureValidator } from './domain/validator.js';
+import type { ApiConfig } from './plugins/config.js';
+import { installErrorHandling } from './plugins/errors.js';
+import { loggerOptions } from './plugins/logging.js';
+import { ApiMetrics, installRequestMetrics } from './plugins/metrics.js';
+import { installRateLimit } from './plugins/rate-limit.js';
+import { InProcessHub, type SessionEventHub } from './plugins/sse-hub.js';
+import { SseStreams } from './plugins/sse-streams.js';
+import { ExpirySweeper } from './plugins/sweeper.js';
+import { registerChallengeRoutes } from './routes/challenges.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerSessionRoutes } from './routes/sessions.js';
+import { registerVerifyRoute } from './routes/verify.js';
+import { registerSchemas } from './schemas.js';
+import { openDatabase } from './storage/database.js';
+import { Store } from './storage/store.js';
+
+export interface BuildAppOptions {
+  readonly config: ApiConfig;
+  /** CAdES validation; without it the signature and verify routes answer 503. */
+  readonly validator?: SignatureValidator;
+  /** Session change notifications; in-process by default. */
+  readonly hub?: SessionEventHub;
+  /** Where JSON log lines go; logging is off when neither this nor `log` is set. */
+  readonly logStream?: Writable;
+  readonly log?: boolean;
+}
+
+/** Builds the API: opens and migrates the database, registers plugins and every route. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logging = options.logStream !== undefined || options.log === true;
+  const app = Fastify({
+    logger: logging
+      ? {
+          ...loggerOptions(config.logLevel),
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
+      : false,
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    // Unknown fields are refused, never silently dropped; strings are never coerced from numbers.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  });
+
+  const store = new Store(await openDatabase(config.database), config.database.kind);
+  const metrics = new ApiMetrics();
+  const hub = options.hub ?? new InProcessHub();
+  const ctx: AppContext = {
+    config,
+    store,
+    hub,
+    validator: options.validator ? metrics.instrument(options.validator) : undefined,
+    metrics,
+    streams: new SseStreams(),
+    sweeper: new ExpirySweeper(store, hub, app.log, (n) =>
+      metrics.sessions.inc({ event: 'expired' }, n),
+    ),
+  };
+  app.decorate('eimza', ctx);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Shutdown: end the SSE streams first, or closing the server would wait for the browsers.
+  app.addHook('preClose', async () => {
+    ctx.streams.closeAll();
+    await ctx.sweeper.stop();
+  });
+  app.addHook('onClose', async () => {
+    await hub.close();
+    await store.close();
+  });
+
+  installErrorHandling(app);
+  installRequestMetrics(app, metrics);
+  registerSchemas(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'eimza API',
+        version: '1',
+        description: 'Wire protocol version 1 (protocol.md)',
+      },
+      components: { securitySchemes: { browserToken: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  });
+  await installRateLimit(app);
+
+  await app.register(
+    async (api) => {
+      registerSessionRoutes(api, ctx);
+      registerChallengeRoutes(api, ctx);
+      registerVerifyRoute(api, ctx);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: PROTOCOL_BASE_PATH },
+  );
+  registerHealthRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
+
+  await app.ready();
+  ctx.sweeper.start(config.sweepIntervalMs);
+  return app;
+}

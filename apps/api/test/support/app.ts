@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiConfig, DatabaseConfig } from '../../src/plugins/config.js';
+import { postgresUnavailable, startPostgres, type RunningPostgres } from './postgres.js';
+
+export function testConfig(
+  database: DatabaseConfig,
+  overrides: Partial<ApiConfig> = {},
+): ApiConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    sessionTtlSeconds: 285,
+    service: { name: 'NES Bireysel (test)', origin: 'https://nesbireysel.test.example' },
+    trustAnchors: [],
+    trustIntermediates: [],
+    revocation: 'require',
+    requiredPolicies: [],
+    requireQualified: false,
+    rateLimits: {
+      sessions: { max: 10_000, windowMs: 60_000 },
+      challenges: { max: 10_000, windowMs: 60_000 },
+    },
+    bodyLimitBytes: 256 * 1024,
+    sweepIntervalMs: 60_000,
+    clockSkewMs: 60_000,
+    logLevel: 'info',
+    trustProxy: false,
+    ...overrides,
+  };
+}
+
+/** One kind of database for a test file's matrix: a fresh database per call to `fresh()`. */
+export interface DatabaseFixture {
+  readonly kind: DatabaseConfig['kind'];
+  /** Why this database cannot run here (the matrix row is then skipped), or undefined. */
+  readonly unavailable: string | undefined;
+  setup(): Promise<void>;
+  fresh(): Promise<DatabaseConfig>;
+  teardown(): Promise<void>;
+}
+
+export function sqliteFixture(): DatabaseFixture {
+  let dir: string | undefined;
+  let n = 0;
+  return {
+    kind: 'sqlite',
+    unavailable: undefined,
+    async setup() {
+      dir = mkdtempSync(join(tmpdir(), 'eimza-api-sqlite-'));
+    },
+    async fresh() {
+      return { kind: 'sqlite', path: join(dir!, `api-${++n}.sqlite`) };
+    },
+    async teardown() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function postgresFixture(): DatabaseFixture {
+  let server: RunningPostgres | undefined;
+  return {
+    kind: 'postgres',
+    unavailable: postgresUnavailable(),
+    async setup() {
+      server = await startPostgres();
+    },
+    async fresh() {
+      return { kind: 'postgres', url: await server!.createDatabase() };
+    },
+    async teardown() {
+      await server?.stop();
+    },
+  };
+}
+
+export const databaseFixtures = (): DatabaseFixture[] => [sqliteFixture(), postgresFixture()];
