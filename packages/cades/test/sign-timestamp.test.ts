@@ -36,7 +36,7 @@ function proxy(options: {
     const answer = await fetch(running.pki.urls.tsa, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query' },
-      body: options.request ? options.request(body) : body,
+      body: Buffer.from(options.request ? options.request(body) : body),
     });
     const der = new Uint8Array(await answer.arrayBuffer());
     res.writeHead(answer.status, { 'content-type': 'application/timestamp-reply' });
