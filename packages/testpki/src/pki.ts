@@ -316,6 +316,22 @@ export class TestPki {
     return matches.length > 0;
   }
 
+  /**
+   * Lifts a suspension ("Askıdan İndir"): clears revocations whose reason is certificateHold.
+   * Returns false when no suspended certificate has this serial; other revocations are final.
+   */
+  reinstate(serial: string, authority?: AuthorityId): boolean {
+    const serialHex = normalizeSerialHex(serial);
+    const matches = this.records.filter(
+      (r) =>
+        r.serialHex === serialHex &&
+        r.revocation?.reason === 'certificateHold' &&
+        (authority === undefined || r.authority === authority),
+    );
+    for (const record of matches) delete record.revocation;
+    return matches.length > 0;
+  }
+
   /** What OCSP reports for a serial under an authority: unknown when it never issued it. */
   statusOf(authority: AuthorityId, serial: string): CertificateStatus {
     const serialHex = normalizeSerialHex(serial);

@@ -114,6 +114,51 @@ describe('live OCSP responder (openssl ocsp)', () => {
     expect(unknown.stdout).toContain('0x123456789abcdef: unknown');
   });
 
+  it('suspends (certificateHold) and reinstates', async () => {
+    const held = await running.pki.issueSignerWithKey({
+      ca: 'rsa',
+      tckn: '10000000146',
+      name: 'AHMET ÇELİK',
+    });
+    const file = work.file('held.pem', held.certificate.pem);
+    running.pki.revoke(held.certificate.serialHex, new Date(), 'certificateHold');
+    const suspended = await ocsp('rsa', file);
+    expect(suspended.stdout).toContain(`${file}: revoked`);
+    expect(suspended.stdout).toContain('Reason: certificateHold');
+    expect(running.pki.reinstate(held.certificate.serialHex)).toBe(true);
+    expect((await ocsp('rsa', file)).stdout).toContain(`${file}: good`);
+    expect(running.pki.reinstate(signers.rsaRevoked!.certificate.serialHex)).toBe(false);
+  });
+
+  it('answers for the rogue hierarchy too, signed by the rogue CA itself', async () => {
+    const rogue = await running.pki.issueSignerWithKey({
+      ca: 'ec',
+      tckn: '10000000146',
+      name: 'AHMET ÇELİK',
+      variant: 'untrusted',
+    });
+    const cert = work.file('rogue.pem', rogue.certificate.pem);
+    const issuer = work.file('rogue-ca.pem', rogue.certificate.chain[0]!.pem);
+    const root = work.file('rogue-root.pem', running.pki.rogueRoot().pem);
+    const url = /OCSP - URI:(\S+)/.exec(
+      (await openssl(['x509', '-in', cert, '-noout', '-text'])).stdout,
+    )?.[1];
+    expect(url).toBe(running.pki.urls.ocsp('rogue-ec'));
+    const result = await openssl([
+      'ocsp',
+      '-issuer',
+      issuer,
+      '-cert',
+      cert,
+      '-url',
+      url!,
+      '-CAfile',
+      root,
+    ]);
+    expect(result.output).toContain('Response verify OK');
+    expect(result.stdout).toContain(`${cert}: good`);
+  });
+
   it('answers GET requests (base64 in the path) too', async () => {
     const reqFile = `${work.dir}/get.ocsp`;
     await openssl([
