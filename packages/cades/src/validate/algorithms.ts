@@ -22,6 +22,8 @@ export function readAlgorithm(t: Tlv): AlgorithmIdentifier {
   const oid = decodeOid(c.next());
   const params = c.done ? undefined : c.next();
   c.end();
+  if (params?.tag === Tag.NULL && params.value.length !== 0)
+    throw new DerError('bad NULL parameters');
   return params === undefined || params.tag === Tag.NULL ? { oid } : { oid, params };
 }
 
@@ -50,6 +52,7 @@ const FIXED: Readonly<Record<string, SignatureParams>> = {
 export function digestName(alg: AlgorithmIdentifier): string {
   const name = DIGEST_BY_OID[alg.oid];
   if (name === undefined) throw new DerError(`unknown digest algorithm ${alg.oid}`);
+  if (alg.params) throw new DerError('digest algorithm with parameters');
   return name;
 }
 
@@ -89,8 +92,12 @@ export function signatureParams(
   digest?: AlgorithmIdentifier,
 ): SignatureParams {
   const fixed = FIXED[sig.oid];
-  if (fixed) return fixed;
+  if (fixed) {
+    if (sig.params) throw new DerError(`unexpected parameters for ${sig.oid}`);
+    return fixed;
+  }
   if (sig.oid === OID.rsaPss) return pssParams(sig.params);
+  if (sig.params) throw new DerError(`unexpected parameters for ${sig.oid}`);
   if (digest && sig.oid === OID.rsaEncryption) return { scheme: 'rsa', hash: digestName(digest) };
   if (digest && sig.oid === OID.ecPublicKey) return { scheme: 'ecdsa', hash: digestName(digest) };
   throw new DerError(`unsupported signature algorithm ${sig.oid}`);

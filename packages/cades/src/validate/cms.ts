@@ -35,6 +35,8 @@ export interface SignerInfo {
 
 export interface SignedData {
   readonly version: number;
+  /** OIDs of the digestAlgorithms SET. */
+  readonly digestAlgorithms: readonly string[];
   readonly eContentType: string;
   /** Encapsulated content; undefined for a detached signature. */
   readonly eContent?: Uint8Array;
@@ -86,6 +88,23 @@ function readSignerInfo(t: Tlv): SignerInfo {
   };
 }
 
+/** RFC 5652 5.1 and 5.3: the versions follow from the content, so a tampered one is refused. */
+function checkVersions(
+  version: number,
+  eContentType: string,
+  otherCerts: boolean,
+  signerInfos: readonly SignerInfo[],
+): void {
+  for (const si of signerInfos) {
+    if (si.version !== (si.sid.kind === 'issuerSerial' ? 1 : 3))
+      throw new DerError(`SignerInfo version ${si.version}`);
+  }
+  const v3 = otherCerts || eContentType !== OID.data || signerInfos.some((si) => si.version === 3);
+  if (v3 ? version !== 3 && version !== 4 && version !== 5 : version !== 1 && version !== 3) {
+    throw new DerError(`SignedData version ${version}`);
+  }
+}
+
 /** Parses a DER ContentInfo carrying a SignedData (RFC 5652). */
 export function parseSignedData(der: Uint8Array): SignedData {
   const ci = new Cursor(readSingle(der, Tag.SEQUENCE));
@@ -94,7 +113,7 @@ export function parseSignedData(der: Uint8Array): SignedData {
   ci.end();
   const c = new Cursor(sd);
   const version = decodeSmallInt(c.next(Tag.INTEGER));
-  for (const alg of children(c.next(Tag.SET))) readAlgorithm(alg);
+  const digestAlgorithms = children(c.next(Tag.SET)).map((alg) => readAlgorithm(alg).oid);
   const eci = new Cursor(c.next(Tag.SEQUENCE));
   const eContentType = decodeOid(eci.next(Tag.OID));
   const ec = eci.optional(ctx(0));
@@ -111,7 +130,20 @@ export function parseSignedData(der: Uint8Array): SignedData {
   c.optional(ctx(1));
   const signerInfos = children(c.next(Tag.SET)).map(readSignerInfo);
   c.end();
-  return { version, eContentType, ...(eContent ? { eContent } : {}), certificates, signerInfos };
+  checkVersions(
+    version,
+    eContentType,
+    certsTlv !== undefined && certificates.length !== children(certsTlv).length,
+    signerInfos,
+  );
+  return {
+    version,
+    digestAlgorithms,
+    eContentType,
+    ...(eContent ? { eContent } : {}),
+    certificates,
+    signerInfos,
+  };
 }
 
 export function findAttribute(attrs: readonly Attribute[], oid: string): Attribute | undefined {

@@ -104,6 +104,9 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     }
     const md = singleValue(si, OID.messageDigest, 'messageDigest');
     if (md.tag !== Tag.OCTET_STRING) fail('FORMAT_FAILURE', 'messageDigest is not an OCTET STRING');
+    if (!sd.digestAlgorithms.includes(si.digestAlgorithm.oid)) {
+      fail('FORMAT_FAILURE', 'the signer digest algorithm is not listed in digestAlgorithms');
+    }
     let hash: string;
     try {
       hash = digestName(si.digestAlgorithm);
