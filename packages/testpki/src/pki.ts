@@ -229,9 +229,7 @@ export class TestPki {
     const blueprint = AUTHORITIES[authority];
     const issuer = this.entity(blueprint.issuingCa);
     const serialHex = normalizeSerialHex(options.serial ?? randomSerialHex());
-    if (this.records.some((r) => r.authority === authority && r.serialHex === serialHex)) {
-      throw new Error(`Serial ${serialHex} was already issued by ${authority}`);
-    }
+    this.assertSerialFree(authority, serialHex);
     const now = new Date();
     const validity = validityFor(variant, now);
     const usages =
@@ -273,6 +271,8 @@ export class TestPki {
       name: options.name,
       certificate: certificateMaterial(cert.rawData),
     };
+    // Checked again: another issuance may have taken the serial while this one was signing.
+    this.assertSerialFree(authority, serialHex);
     if (variant === 'revoked') {
       record.revocation = {
         date: wholeSeconds(options.revokedAt ?? new Date(now.getTime() - HOUR)),
@@ -390,6 +390,12 @@ export class TestPki {
 
   crlPem(der: Uint8Array): string {
     return toPem('X509 CRL', der);
+  }
+
+  private assertSerialFree(authority: AuthorityId, serialHex: string): void {
+    if (this.records.some((r) => r.authority === authority && r.serialHex === serialHex)) {
+      throw new Error(`Serial ${serialHex} was already issued by ${authority}`);
+    }
   }
 
   private toIssued(record: IssuedRecord): IssuedCertificate {
