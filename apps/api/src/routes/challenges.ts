@@ -10,6 +10,7 @@ import {
 } from '@eimza/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
+import { encapsulatesContent } from '../domain/cms-probe.js';
 import { decideOutcome, type ValidatedText } from '../domain/decision.js';
 import { effectiveState, secondsLeft } from '../domain/status.js';
 import { sendError } from '../plugins/errors.js';
@@ -145,14 +146,17 @@ export function registerChallengeRoutes(api: FastifyInstance, ctx: AppContext): 
       }));
       const validatedAt = new Date();
       const validated: ValidatedText[] = await Promise.all(
-        submitted.map(async ({ text, cms }) => ({
-          text,
-          report: await validator.validate({
+        submitted.map(async ({ text, cms }) => {
+          // A detached signature gets the text as its content; an attached one must carry exactly it.
+          const bytes = new TextEncoder().encode(text.content);
+          const report = await validator.validate({
             cms,
-            expectedContent: new TextEncoder().encode(text.content),
+            ...(encapsulatesContent(cms) ? {} : { content: bytes }),
+            expectedContent: bytes,
             now: validatedAt,
-          }),
-        })),
+          });
+          return { text, report };
+        }),
       );
       // Not a CMS SignedData at all: the submission is malformed, the session stays open.
       const unparseable = validated.find((v) => v.report.subIndication === 'FORMAT_FAILURE');

@@ -19,8 +19,8 @@ export interface LiveTrust {
     keyAlgorithm?: KeyAlgorithmName;
     variant?: 'valid' | 'revoked';
   }): Promise<SignerWithKey>;
-  /** Base64 detached CAdES-BES over `text` (UTF-8). */
-  sign(signer: SignerWithKey, text: string): Promise<string>;
+  /** Base64 CAdES-BES over `text` (UTF-8), detached unless `attached`. */
+  sign(signer: SignerWithKey, text: string, options?: { attached?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,13 +51,13 @@ export async function startLiveTrust(): Promise<LiveTrust> {
       }
       return s;
     },
-    async sign(signer, text) {
+    async sign(signer, text, options = {}) {
       const cms = await signCades({
         content: new TextEncoder().encode(text),
         certificate: signer.certificate.der,
         chain: [signer.certificate.chain[0]!.der],
         sign: keySigner(signer.privateKey),
-        detached: true,
+        detached: !options.attached,
       });
       return Buffer.from(cms).toString('base64');
     },
