@@ -49,7 +49,9 @@ describe('pkijs reads what the test PKI serves', () => {
       });
       const ocsp = pkijs.OCSPResponse.fromBER(await response.arrayBuffer());
       expect(ocsp.responseStatus.valueBlock.valueDec).toBe(0);
-      return pkijs.BasicOCSPResponse.fromBER(ocsp.responseBytes!.response.valueBlock.valueHexView);
+      return pkijs.BasicOCSPResponse.fromBER(
+        new Uint8Array(ocsp.responseBytes!.response.valueBlock.valueHexView),
+      );
     };
     const good = await ask();
     expect(
