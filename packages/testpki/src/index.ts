@@ -16,7 +16,13 @@ export type {
   SignerVariant,
   SignerWithKey,
 } from './types.js';
-export { TestPki, createTestPki, defaultDemoBaseUrl, type CertificateStatus } from './pki.js';
+export {
+  TestPki,
+  createTestPki,
+  defaultDemoBaseUrl,
+  type CertificateStatus,
+  type PkiService,
+} from './pki.js';
 export { TEST_TCKNS, isValidTckn, tcknWithChecksum } from './tckn.js';
 export { OID } from './oids.js';
 export { generateKeyPair, exportPkcs8Pem, importPkcs8 } from './keys.js';

@@ -88,6 +88,7 @@ export async function respondOcsp(
   requestDer: Uint8Array,
   now: Date = new Date(),
 ): Promise<Bytes> {
+  if (pki.isServiceDown('ocsp')) return statusOnly(OCSPResponseStatus.tryLater);
   let request: OCSPRequest;
   try {
     request = AsnConvert.parse(toArrayBuffer(requestDer), OCSPRequest);

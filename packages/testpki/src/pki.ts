@@ -70,6 +70,8 @@ export interface PkiState {
   crlNumbers: Map<AuthorityId, number>;
 }
 
+export type PkiService = 'ocsp' | 'crl' | 'tsa';
+
 export interface CertificateStatus {
   status: OcspCertStatus;
   revocation?: Revocation;
@@ -139,6 +141,7 @@ export class TestPki {
   private readonly records: IssuedRecord[];
   private readonly crlNumbers: Map<AuthorityId, number>;
   private readonly hashedKeys = new Map<string, Promise<CryptoKey>>();
+  private readonly outages = new Set<PkiService>();
 
   constructor(state: PkiState) {
     this.baseUrl = state.baseUrl.replace(/\/+$/, '');
@@ -330,6 +333,19 @@ export class TestPki {
     );
     for (const record of matches) delete record.revocation;
     return matches.length > 0;
+  }
+
+  /**
+   * Simulates an unavailable service for revocation-failure tests: OCSP then answers tryLater,
+   * CRL and TSA endpoints answer HTTP 503, until set back to false.
+   */
+  setServiceOutage(service: PkiService, down: boolean): void {
+    if (down) this.outages.add(service);
+    else this.outages.delete(service);
+  }
+
+  isServiceDown(service: PkiService): boolean {
+    return this.outages.has(service);
   }
 
   /** What OCSP reports for a serial under an authority: unknown when it never issued it. */

@@ -80,6 +80,12 @@ async function route(pki: TestPki, req: IncomingMessage, res: ServerResponse): P
     }
     throw new HttpError(405, 'Method not allowed');
   }
+  if (
+    (first === 'crl' && pki.isServiceDown('crl')) ||
+    (first === 'tsa' && pki.isServiceDown('tsa'))
+  ) {
+    throw new HttpError(503, 'Service unavailable (simulated outage)');
+  }
   if (first === 'crl' && req.method === 'GET' && second !== undefined) {
     const authority = second.replace(/\.crl$/, '');
     if (!isAuthorityId(authority)) throw new HttpError(404, 'No such CRL');

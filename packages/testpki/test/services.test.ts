@@ -391,6 +391,29 @@ describe('live RFC 3161 TSA (openssl ts)', () => {
   });
 });
 
+describe('simulated outages', () => {
+  it('answers tryLater for OCSP and 503 for CRL and TSA while a service is down', async () => {
+    const { pki } = running;
+    pki.setServiceOutage('ocsp', true);
+    pki.setServiceOutage('crl', true);
+    pki.setServiceOutage('tsa', true);
+    try {
+      const result = await ocsp('rsa', files.rsaValid!);
+      expect(result.output).toContain('Responder Error: trylater');
+      expect((await fetch(pki.urls.crl('rsa'))).status).toBe(503);
+      expect(
+        (await fetch(pki.urls.tsa, { method: 'POST', body: new Uint8Array([0x30, 0x00]) })).status,
+      ).toBe(503);
+    } finally {
+      pki.setServiceOutage('ocsp', false);
+      pki.setServiceOutage('crl', false);
+      pki.setServiceOutage('tsa', false);
+    }
+    expect((await ocsp('rsa', files.rsaValid!)).stdout).toContain(`${files.rsaValid}: good`);
+    expect((await fetch(pki.urls.crl('rsa'))).status).toBe(200);
+  });
+});
+
 describe('certificate downloads', () => {
   it('serves the issuing CA at the caIssuers URL', async () => {
     const response = await fetch(running.pki.urls.caIssuers('ec'));
