@@ -70,6 +70,21 @@ function assertPinLength(what: string, value: string): void {
   }
 }
 
+let loadedModule: Pkcs11 | undefined;
+
+/**
+ * Loaded once per process and never unloaded: unloading openCryptoki and loading it again segfaults the process
+ * once SoftHSM2 has been loaded in it as well (seen here with pkcs11js 2.1.7, openCryptoki 3.8.1).
+ */
+function openCryptokiModule(): Pkcs11 {
+  if (!loadedModule) {
+    const p11 = new pkcs11js.PKCS11();
+    p11.load(OPENCRYPTOKI_MODULE_PATH);
+    loadedModule = p11;
+  }
+  return loadedModule;
+}
+
 function softTokenSlot(p11: Pkcs11): Buffer {
   const slot = p11
     .C_GetSlotList(true)
@@ -95,8 +110,7 @@ export async function ensureOpenCryptokiToken(
   const daemonStarted = await ensurePkcsslotd();
   resetOpenCryptokiToken();
 
-  const p11 = new pkcs11js.PKCS11();
-  p11.load(OPENCRYPTOKI_MODULE_PATH);
+  const p11 = openCryptokiModule();
   p11.C_Initialize();
   try {
     const slot = softTokenSlot(p11);
@@ -132,6 +146,5 @@ export async function ensureOpenCryptokiToken(
     }
   } finally {
     p11.C_Finalize();
-    p11.close();
   }
 }
