@@ -81,6 +81,8 @@ interface Call<S extends TSchema> {
   headers?: Record<string, string>;
   /** Safe to send again: no side effect on the server. */
   idempotent: boolean;
+  /** The request carries nothing but the verification code. */
+  codeOnly?: boolean;
   signal?: AbortSignal | undefined;
 }
 
@@ -146,11 +148,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     const body = parseJson(response.data);
     if (response.status !== call.expect) {
-      throw classifyStatus({
-        status: response.status,
-        body,
-        headers: response.headers as Record<string, unknown>,
-      });
+      throw classifyStatus(
+        {
+          status: response.status,
+          body,
+          headers: response.headers as Record<string, unknown>,
+        },
+        call.codeOnly,
+      );
     }
     if (!Value.Check(call.schema, body)) {
       throw new ClientError('PROTOCOL_ERROR', {
@@ -203,6 +208,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         expect: 200,
         schema: Challenge,
         idempotent: true,
+        codeOnly: true,
         signal: o.signal,
       }),
     submitSignatures: async (verificationCode, body, o = {}) =>

@@ -57,15 +57,23 @@ export interface HttpAnswer {
   headers: Record<string, unknown>;
 }
 
-/** The typed error of a non-success answer, per the status table of protocol.md. */
-export function classifyStatus(answer: HttpAnswer): ClientError {
+/** What servers have called a malformed verification code in their error body. */
+const MALFORMED_CODE_ERRORS = new Set(['MALFORMED_CODE', 'INVALID_CODE']);
+
+/**
+ * The typed error of a non-success answer, per the status table of protocol.md.
+ * `codeOnly`: the request carried nothing but the code, so any 400 means a malformed code.
+ */
+export function classifyStatus(answer: HttpAnswer, codeOnly = false): ClientError {
   const { status, body } = answer;
   const serverError = Value.Check(ErrorBody, body) ? body.error : undefined;
   const init = { status, ...(serverError ? { serverError, detail: serverError.code } : {}) };
   switch (status) {
     case 400:
       return new ClientError(
-        serverError?.code === 'MALFORMED_CODE' ? 'MALFORMED_CODE' : 'BAD_REQUEST',
+        codeOnly || MALFORMED_CODE_ERRORS.has(serverError?.code ?? '')
+          ? 'MALFORMED_CODE'
+          : 'BAD_REQUEST',
         init,
       );
     case 401:

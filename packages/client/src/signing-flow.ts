@@ -26,7 +26,10 @@ export interface SigningFlowOptions {
   signal?: AbortSignal;
   /** Default: the process-wide guard, so that two flows cannot submit for one code. */
   guard?: SubmissionGuard;
-  /** Certificates to embed besides the signer's (issuing CA), when the token holds or knows them. */
+  /**
+   * Certificates to embed besides the signer's. Default: the CA certificates the card itself
+   * holds above the signer's (many Turkish cards carry their issuing CA).
+   */
   chainFor?: (certificate: CertificateInfo) => Promise<Uint8Array[]> | Uint8Array[];
   /**
    * After a submission's answer is lost: how long to give the server to finish validating
@@ -36,6 +39,21 @@ export interface SigningFlowOptions {
 }
 
 type Listener = (event: SigningEvent) => void;
+
+/** The chain above `certificate` as far as its own card holds it, issuing CA first. */
+function issuersOnCard(certificate: CertificateInfo, listed: CertificateInfo[]): Uint8Array[] {
+  const chain: Uint8Array[] = [];
+  let current = certificate;
+  for (let depth = 0; depth < 4 && current.issuer !== current.subject; depth++) {
+    const issuer = listed.find(
+      (c) => c.tokenSerial === certificate.tokenSerial && c.subject === current.issuer,
+    );
+    if (!issuer) break;
+    chain.push(issuer.der);
+    current = issuer;
+  }
+  return chain;
+}
 
 const TERMINAL: readonly FlowState[] = ['done', 'expired'];
 
@@ -68,6 +86,7 @@ export class SigningFlow {
   private challengeValue?: Challenge;
   private countdown?: Countdown;
   private choices?: CertificateChoices;
+  private listed: CertificateInfo[] = [];
   private unsent?: SubmitSignaturesRequest;
   private stopExpiryTimer?: () => void;
   private readonly listeners = new Set<Listener>();
@@ -162,7 +181,9 @@ export class SigningFlow {
     }
     const signatures: SubmitSignaturesRequest['signatures'] = [];
     try {
-      const chain = this.options.chainFor ? await this.options.chainFor(certificate) : [];
+      const chain = this.options.chainFor
+        ? await this.options.chainFor(certificate)
+        : issuersOnCard(certificate, this.listed);
       for (const [index, text] of challenge.texts.entries()) {
         const cancelled = this.asCancelled();
         if (cancelled) return this.fail(cancelled, 'none');
@@ -216,6 +237,7 @@ export class SigningFlow {
     }
     const cancelled = this.asCancelled();
     if (cancelled) return this.fail(cancelled, 'none');
+    this.listed = certificates;
     const choices = chooseCertificates(certificates, {
       now: this.countdown!.serverNow(challenge.expiresAt),
       tcknMasked: challenge.signer?.tcknMasked,

@@ -56,7 +56,7 @@ describe('API client against a local HTTP server', () => {
 
   it.each([
     [400, { error: { code: 'MALFORMED_CODE', message: 'bad' } }, 'MALFORMED_CODE'],
-    [400, { error: { code: 'BAD_REQUEST', message: 'bad' } }, 'BAD_REQUEST'],
+    [400, { error: { code: 'INVALID_CODE', message: 'bad' } }, 'MALFORMED_CODE'],
     [404, { error: { code: 'UNKNOWN_CODE', message: 'x' } }, 'UNKNOWN_CODE'],
     [409, { error: { code: 'ALREADY_USED', message: 'x' } }, 'ALREADY_USED'],
     [410, { error: { code: 'EXPIRED', message: 'x' } }, 'EXPIRED'],
@@ -68,6 +68,14 @@ describe('API client against a local HTTP server', () => {
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('maps a 400 on the signature POST to BAD_REQUEST unless it names the code', async () => {
+    server.handle = (_req, res) => sendJson(res, 400, { error: { code: 'BAD_CMS', message: 'x' } });
+    expect((await failure(api.submitSignatures(CODE, submission))).code).toBe('BAD_REQUEST');
+    server.handle = (_req, res) =>
+      sendJson(res, 400, { error: { code: 'INVALID_CODE', message: 'x' } });
+    expect((await failure(api.submitSignatures(CODE, submission))).code).toBe('MALFORMED_CODE');
   });
 
   it('maps 422 to REJECTED with the rejection and the report', async () => {
