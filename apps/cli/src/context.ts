@@ -18,13 +18,15 @@ export interface Context {
   out: Output;
   options: GlobalOptions;
   env: NodeJS.ProcessEnv;
+  /** Registers a clean-up that runs after the command's output (or error) has been printed. */
+  onExit(cleanup: () => Promise<void>): void;
 }
 
-/** Opens the token layer for one command and always closes it (the worker and the modules) afterwards. */
-export async function withTokenService<T>(
-  ctx: Context,
-  use: (service: TokenService) => Promise<T>,
-): Promise<T> {
+/**
+ * Opens the token layer for a command. It is closed by `run` only after everything is printed: finalising
+ * some driver combinations has crashed the process, and the user must still see the result first.
+ */
+export async function openTokens(ctx: Context): Promise<TokenService> {
   const logger = pino({ level: ctx.options.verbose ? 'debug' : 'silent' }, pino.destination(2));
   const service = await openTokenService({
     modulePaths: ctx.options.module,
@@ -32,9 +34,6 @@ export async function withTokenService<T>(
     env: ctx.env,
     logger,
   });
-  try {
-    return await use(service);
-  } finally {
-    await service.close();
-  }
+  ctx.onExit(() => service.close());
+  return service;
 }

@@ -23,11 +23,28 @@ export async function run(
   const early = earlyOptions(argv);
   const t = createTranslator(pickLang(early.lang, io.env));
   const out = new Output(early.json, colorEnabled(early, io.env, io.stdoutIsTty));
-  const program = buildProgram(t, (options) => ({ t, out, options, env: io.env }));
+  const cleanups: Array<() => Promise<void>> = [];
+  const onExit = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  const program = buildProgram(t, (options) => ({ t, out, options, env: io.env, onExit }));
   // In --json mode commander's own usage messages are folded into the one JSON error object.
   program.configureOutput({
     writeErr: (text) => (early.json ? undefined : process.stderr.write(text)),
   });
+  const code = await parseAndRun(program, argv, t, out, early.json);
+  for (const cleanup of cleanups.reverse()) {
+    // The result is already out; a failing clean-up must not turn success into an error code.
+    await cleanup().catch(() => undefined);
+  }
+  return code;
+}
+
+async function parseAndRun(
+  program: Command,
+  argv: string[],
+  t: Translate,
+  out: Output,
+  json: boolean,
+): Promise<ExitCodeValue> {
   try {
     await program.parseAsync(argv);
     return ExitCode.OK;
@@ -38,8 +55,8 @@ export async function run(
     ) {
       return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
+    if (error instanceof CommanderError && !json) return ExitCode.USAGE; // commander already printed it
     const failure = toCliError(error);
-    if (error instanceof CommanderError && !early.json) return ExitCode.USAGE; // commander already printed it
     renderError(t, out, failure);
     return exitCodeFor(failure.code);
   }

@@ -117,14 +117,21 @@ describe('eimza tokens', () => {
   });
 
   it('reports a module that cannot load and exits 2 when none loads', async () => {
-    const result = await runCli(
-      cli.binary,
-      ['--no-discovery', '--module', '/nonexistent/libnothing.so', 'tokens'],
-      env,
-    );
+    const notALibrary = join(work, 'libbroken.so');
+    writeFileSync(notALibrary, 'not a shared library');
+    const args = [
+      '--no-discovery',
+      '--module',
+      '/nonexistent/libnothing.so',
+      '--module',
+      notALibrary,
+      'tokens',
+    ];
+    const result = await runCli(cli.binary, args, env);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('/nonexistent/libnothing.so');
-    expect(result.stdout).toContain('yüklenemedi');
+    expect(result.stdout).toContain('1 konumda dosya yok (kurulu değil): nothing');
+    expect(result.stdout).toContain(`✗ broken  ${notALibrary}`);
+    expect(result.stdout).toContain('yüklenemedi:');
     expect(result.stderr).toContain('Hiçbir PKCS#11 modülü');
 
     const asJson = await runCli(

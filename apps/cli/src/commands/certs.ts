@@ -1,5 +1,5 @@
 import type { CertificateInfo } from '@eimza/token';
-import { withTokenService, type Context } from '../context.js';
+import { openTokens, type Context } from '../context.js';
 import { CliError } from '../errors.js';
 import {
   canSign,
@@ -17,10 +17,9 @@ export interface CertsOptions {
 
 /** `eimza certs`: the certificates on every present token, with expiry warnings. */
 export async function certsCommand(ctx: Context, options: CertsOptions): Promise<void> {
-  const certificates = await withTokenService(ctx, async (service) => {
-    if (!service.modules().some((m) => m.loaded)) throw new CliError('NO_MODULE');
-    return service.listCertificates();
-  });
+  const service = await openTokens(ctx);
+  if (!service.modules().some((m) => m.loaded)) throw new CliError('NO_MODULE');
+  const certificates = await service.listCertificates();
   const now = new Date();
 
   if (ctx.out.json) {

@@ -1,5 +1,5 @@
 import type { TokenInfo } from '@eimza/token';
-import { withTokenService, type Context } from '../context.js';
+import { openTokens, type Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { pinStatus } from '../format/pin-state.js';
 import { promptSecrets, stdinSecrets, type SecretSource } from '../secrets.js';
@@ -24,43 +24,40 @@ export async function pinCommand(
     ? await stdinSecrets()
     : promptSecrets(ctx.t, Boolean(process.stdin.isTTY), 'pin.stdinHint');
 
-  const result = await withTokenService(ctx, async (service) => {
-    const token = selectToken(await service.listTokens(), options.token);
-    refuseIfLocked(action, token);
-    if (!options.stdin)
-      ctx.out.note(ctx.t('pin.tokenChosen', { label: token.label, serial: token.serial }));
-    await withPinStateOnError(service, token.serial, async () => {
-      if (action === 'change') {
-        const oldPin = await secrets.next('prompts.currentPin', 'pin');
-        const newPin = checkLength(
-          await secrets.nextNew('prompts.newPin', 'prompts.newPinAgain', 'pin'),
-          token,
-          'pin',
-        );
-        await service.changePin(token.serial, oldPin, newPin);
-      } else if (action === 'unlock') {
-        const puk = await secrets.next('prompts.puk', 'puk');
-        const newPin = checkLength(
-          await secrets.nextNew('prompts.newPin', 'prompts.newPinAgain', 'pin'),
-          token,
-          'pin',
-        );
-        await service.unlockPin(token.serial, puk, newPin);
-      } else {
-        const oldPuk = await secrets.next('prompts.currentPuk', 'puk');
-        const newPuk = checkLength(
-          await secrets.nextNew('prompts.newPuk', 'prompts.newPukAgain', 'puk'),
-          token,
-          'puk',
-        );
-        await service.changePuk(token.serial, oldPuk, newPuk);
-      }
-    });
-    const after = (await service.listTokens()).find((t) => t.serial === token.serial) ?? token;
-    return { token: after };
+  const service = await openTokens(ctx);
+  const chosen = selectToken(await service.listTokens(), options.token);
+  refuseIfLocked(action, chosen);
+  if (!options.stdin)
+    ctx.out.note(ctx.t('pin.tokenChosen', { label: chosen.label, serial: chosen.serial }));
+  await withPinStateOnError(service, chosen.serial, async () => {
+    if (action === 'change') {
+      const oldPin = await secrets.next('prompts.currentPin', 'pin');
+      const newPin = checkLength(
+        await secrets.nextNew('prompts.newPin', 'prompts.newPinAgain', 'pin'),
+        chosen,
+        'pin',
+      );
+      await service.changePin(chosen.serial, oldPin, newPin);
+    } else if (action === 'unlock') {
+      const puk = await secrets.next('prompts.puk', 'puk');
+      const newPin = checkLength(
+        await secrets.nextNew('prompts.newPin', 'prompts.newPinAgain', 'pin'),
+        chosen,
+        'pin',
+      );
+      await service.unlockPin(chosen.serial, puk, newPin);
+    } else {
+      const oldPuk = await secrets.next('prompts.currentPuk', 'puk');
+      const newPuk = checkLength(
+        await secrets.nextNew('prompts.newPuk', 'prompts.newPukAgain', 'puk'),
+        chosen,
+        'puk',
+      );
+      await service.changePuk(chosen.serial, oldPuk, newPuk);
+    }
   });
+  const token = (await service.listTokens()).find((t) => t.serial === chosen.serial) ?? chosen;
 
-  const { token } = result;
   const done = { change: 'pin.changed', unlock: 'pin.unlocked', changePuk: 'pin.pukChanged' }[
     action
   ];

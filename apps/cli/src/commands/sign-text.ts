@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { HashAlgorithm } from '@eimza/token';
-import { withTokenService, type Context } from '../context.js';
+import { openTokens, type Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { canSign } from '../format/certificate.js';
 import { promptSecrets, stdinSecrets } from '../secrets.js';
@@ -38,39 +38,37 @@ export async function signTextCommand(ctx: Context, options: SignTextOptions): P
     : promptSecrets(ctx.t, Boolean(process.stdin.isTTY), 'signText.pinHint');
   const hash = HASHES[options.hash];
 
-  const outcome = await withTokenService(ctx, async (service) => {
-    const certificate = selectCertificate(await service.listCertificates(), options.cert);
-    if (!canSign(certificate)) throw new CliError('NOT_SIGNING_CAPABLE', { cert: certificate.id });
-    const token = (await service.listTokens()).find((t) => t.serial === certificate.tokenSerial);
-    const pin = token?.pinPad ? null : await pinSource.next('prompts.pin', 'pin');
-    if (token?.pinPad) ctx.out.note(ctx.t('signText.usePinPad', { label: certificate.tokenLabel }));
+  const service = await openTokens(ctx);
+  const certificate = selectCertificate(await service.listCertificates(), options.cert);
+  if (!canSign(certificate)) throw new CliError('NOT_SIGNING_CAPABLE', { cert: certificate.id });
+  const token = (await service.listTokens()).find((t) => t.serial === certificate.tokenSerial);
+  const pin = token?.pinPad ? null : await pinSource.next('prompts.pin', 'pin');
+  if (token?.pinPad) ctx.out.note(ctx.t('signText.usePinPad', { label: certificate.tokenLabel }));
 
-    const signature = await withPinStateOnError(service, certificate.tokenSerial, async () => {
-      const session = await service.openSigningSession(certificate.id, pin);
-      try {
-        return await session.signData(data, { hash, scheme: 'pkcs1' });
-      } finally {
-        await session.close();
-      }
-    });
-    return { certificate, signature };
+  const signature = await withPinStateOnError(service, certificate.tokenSerial, async () => {
+    const session = await service.openSigningSession(certificate.id, pin);
+    try {
+      return await session.signData(data, { hash, scheme: 'pkcs1' });
+    } finally {
+      await session.close();
+    }
   });
 
-  await writeFile(options.out, outcome.signature).catch(() => {
+  await writeFile(options.out, signature).catch(() => {
     throw new CliError('OUTPUT_WRITE_FAILED', { file: options.out });
   });
-  const algorithm = outcome.certificate.keyAlgorithm.name === 'RSA' ? 'RSA-PKCS1-v1_5' : 'ECDSA';
+  const algorithm = certificate.keyAlgorithm.name === 'RSA' ? 'RSA-PKCS1-v1_5' : 'ECDSA';
   const digestHex = createHash(options.hash).update(data).digest('hex');
   if (ctx.out.json) {
     ctx.out.result({
       signature: {
         file: options.out,
-        bytes: outcome.signature.length,
+        bytes: signature.length,
         algorithm,
         hash: hash,
         digestHex,
-        certificateId: outcome.certificate.id,
-        tokenSerial: outcome.certificate.tokenSerial,
+        certificateId: certificate.id,
+        tokenSerial: certificate.tokenSerial,
       },
     });
     return;
@@ -80,7 +78,7 @@ export async function signTextCommand(ctx: Context, options: SignTextOptions): P
       'green',
       ctx.t('signText.done', {
         file: options.out,
-        bytes: outcome.signature.length,
+        bytes: signature.length,
         algorithm,
         hash,
       }),

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { ModuleReport, TokenInfo } from '@eimza/token';
-import { withTokenService, type Context } from '../context.js';
+import { openTokens, type Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { pinStatus, type PinStatus } from '../format/pin-state.js';
 import { rows } from '../output.js';
@@ -11,12 +12,13 @@ export interface TokensResult {
 
 /** `eimza tokens`: what a helpdesk person asks first — which drivers loaded, which cards are in, are the PINs fine. */
 export async function tokensCommand(ctx: Context): Promise<void> {
-  const result = await withTokenService(ctx, async (service) => {
-    const modules = service.modules();
-    // With no module loaded there is nothing to list, but the report of what was tried is the answer.
-    const tokens = modules.some((m) => m.loaded) ? await service.listTokens() : [];
-    return { modules, tokens };
-  });
+  const service = await openTokens(ctx);
+  const modules = service.modules();
+  // With no module loaded there is nothing to list, but the report of what was tried is the answer.
+  const result = {
+    modules,
+    tokens: modules.some((m) => m.loaded) ? await service.listTokens() : [],
+  };
   const noModule = !result.modules.some((m) => m.loaded);
   const failureCode = noModule ? 'NO_MODULE' : result.tokens.length === 0 ? 'NO_TOKENS' : undefined;
 
@@ -47,7 +49,10 @@ function printModules(ctx: Context, modules: ModuleReport[]): void {
   const { t, out } = ctx;
   out.line(out.style('bold', t('tokens.modulesTitle', { count: modules.length })));
   if (modules.length === 0) out.line(`  ${t('tokens.noModulesTried')}`);
-  for (const module of modules) {
+  // Most candidate paths belong to drivers that simply are not installed: one summary line says so, so
+  // the drivers that are there (and why they failed) stand out.
+  const absent = modules.filter((m) => !m.loaded && !existsSync(m.path));
+  for (const module of modules.filter((m) => !absent.includes(m))) {
     const source = t(`tokens.moduleSource.${module.source}`);
     if (module.loaded) {
       const library = module.library
@@ -60,6 +65,12 @@ function printModules(ctx: Context, modules: ModuleReport[]): void {
       out.line(`  ${out.style('red', '✗')} ${module.name}  ${module.path}  (${source})`);
       out.line(`      ${t('tokens.moduleFailed', { reason: module.error ?? '?' })}`);
     }
+  }
+  if (absent.length > 0) {
+    const names = [...new Set(absent.map((m) => m.name))].join(', ');
+    out.line(
+      `  ${out.style('dim', '-')} ${t('tokens.notInstalled', { count: absent.length, names })}`,
+    );
   }
 }
 
