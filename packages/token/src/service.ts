@@ -9,6 +9,7 @@ import {
   type CardsCatalog,
 } from './discovery.js';
 import { TokenError } from './errors.js';
+import { pinLibraries } from './library-pins.js';
 import { NODE_HASH_NAME } from './signature-formats.js';
 import type {
   CertificateInfo,
@@ -41,6 +42,7 @@ export async function openTokenService(options: TokenServiceOptions = {}): Promi
     ...(options.explicitOnly ? { explicitOnly: true } : {}),
     ...(catalog ? { catalog } : {}),
   });
+  pinLibraries(candidates.map((candidate) => candidate.path));
   const client = new WorkerClient({ candidates }, logger, options.workerUrl);
   let started: { reports: ModuleReport[]; initMs: number };
   try {

@@ -116,6 +116,7 @@ export class LoadedModule {
     return true;
   }
 
+  /** C_Finalize only: the library stays mapped (see library-pins.ts), unloading it is what crashes processes. */
   finalize(): void {
     if (this.initialized && this.ownsInitialization) {
       try {
@@ -126,11 +127,6 @@ export class LoadedModule {
     }
     this.initialized = false;
     this.openSessions = 0;
-    try {
-      this.api.close();
-    } catch {
-      // Same: unloading a library that failed to initialise may fail again.
-    }
   }
 }
 
