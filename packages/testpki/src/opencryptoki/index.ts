@@ -7,9 +7,9 @@ export {
   type ReleaseLock,
 } from './lock.js';
 export { OPENCRYPTOKI_MODULE_PATH, SOFT_TOKEN_SLOT } from './paths.js';
+export { resetOpenCryptokiToken } from './reset.js';
 export {
   ensureOpenCryptokiToken,
-  resetOpenCryptokiToken,
   type EnsureOpenCryptokiTokenOptions,
   type OpenCryptokiToken,
 } from './token.js';

@@ -1,24 +1,11 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import pkcs11js from 'pkcs11js';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SignerIssuer } from '../softhsm/issuer.js';
-import {
-  slotIdString,
-  trimPadded,
-  type CertificateSummary,
-  type Pkcs11,
-} from '../softhsm/pkcs11Objects.js';
-import { ensureSignerObjects } from '../softhsm/signerObjects.js';
-import { assertOpenCryptokiAvailable } from './availability.js';
-import { ensurePkcsslotd } from './daemon.js';
-import {
-  FACTORY_SO_PIN,
-  MAX_PIN_LENGTH,
-  MIN_PIN_LENGTH,
-  OPENCRYPTOKI_MODULE_PATH,
-  SOFT_TOKEN_DIR,
-  SOFT_TOKEN_SLOT,
-} from './paths.js';
+import { summarizeCertificate, type CertificateSummary } from '../softhsm/pkcs11Objects.js';
+import { OpenCryptokiUnavailableError, assertOpenCryptokiAvailable } from './availability.js';
+import { MAX_PIN_LENGTH, MIN_PIN_LENGTH, OPENCRYPTOKI_MODULE_PATH } from './paths.js';
+import type { FromChild, ToChild } from './protocol.js';
 
 export interface EnsureOpenCryptokiTokenOptions {
   pki: SignerIssuer;
@@ -45,22 +32,11 @@ export interface OpenCryptokiToken {
   certificate: CertificateSummary;
   /** Whether this call had to start pkcsslotd. */
   daemonStarted: boolean;
-  /** Wall time of the whole setup: daemon, reset, initialisation, key generation, certificate. */
+  /** Wall time of the whole setup: child process, daemon, reset, initialisation, key generation, certificate. */
   setupMs: number;
 }
 
-/**
- * Returns the soft token to the state of a fresh install. Its SO PIN cannot be unlocked through PKCS#11,
- * so deleting the token's files is the only reset there is.
- */
-export function resetOpenCryptokiToken(): void {
-  assertOpenCryptokiAvailable();
-  for (const file of ['NVTOK.DAT', 'MK_SO', 'MK_USER'])
-    rmSync(join(SOFT_TOKEN_DIR, file), { force: true });
-  const objects = join(SOFT_TOKEN_DIR, 'TOK_OBJ');
-  for (const entry of readdirSync(objects))
-    rmSync(join(objects, entry), { recursive: true, force: true });
-}
+const CHILD_TIMEOUT_MS = 60_000;
 
 function assertPinLength(what: string, value: string): void {
   if (value.length < MIN_PIN_LENGTH || value.length > MAX_PIN_LENGTH) {
@@ -70,35 +46,21 @@ function assertPinLength(what: string, value: string): void {
   }
 }
 
-let loadedModule: Pkcs11 | undefined;
-
-/**
- * Loaded once per process and never unloaded: unloading openCryptoki and loading it again segfaults the process
- * once SoftHSM2 has been loaded in it as well (seen here with pkcs11js 2.1.7, openCryptoki 3.8.1).
- */
-function openCryptokiModule(): Pkcs11 {
-  if (!loadedModule) {
-    const p11 = new pkcs11js.PKCS11();
-    p11.load(OPENCRYPTOKI_MODULE_PATH);
-    loadedModule = p11;
-  }
-  return loadedModule;
-}
-
-function softTokenSlot(p11: Pkcs11): Buffer {
-  const slot = p11
-    .C_GetSlotList(true)
-    .find((candidate) => slotIdString(candidate) === String(SOFT_TOKEN_SLOT));
-  if (!slot)
-    throw new Error(`openCryptoki shows no token in slot ${SOFT_TOKEN_SLOT} (the soft token).`);
-  return slot;
+/** The child runs TypeScript through tsx, resolved from here so any working directory works. */
+function childArgs(): { script: string; execArgv: string[] } {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  return {
+    script: fileURLToPath(new URL('./setupChild.ts', import.meta.url)),
+    execArgv: ['--import', pathToFileURL(tsx).href],
+  };
 }
 
 /**
  * Sets up openCryptoki's soft token as a lockable test card: starts pkcsslotd if needed, resets the token,
  * initialises it (SO PIN changed from the factory value to `puk`, user PIN `pin`), generates an RSA-2048 key pair
- * on it and imports the test PKI's certificate under the same CKA_ID. The token is host-wide: hold the
- * openCryptoki lock (see lock.ts) around the setup and everything that uses the token afterwards.
+ * on it and imports the test PKI's certificate under the same CKA_ID. The PKCS#11 work runs in a child process,
+ * so the caller's process never has openCryptoki loaded by this function. The token is host-wide: hold the
+ * openCryptoki lock (lock.ts) around the setup and everything that uses the token afterwards.
  */
 export async function ensureOpenCryptokiToken(
   options: EnsureOpenCryptokiTokenOptions,
@@ -107,44 +69,73 @@ export async function ensureOpenCryptokiToken(
   assertOpenCryptokiAvailable();
   assertPinLength('PIN', options.pin);
   assertPinLength('PUK', options.puk);
-  const daemonStarted = await ensurePkcsslotd();
-  resetOpenCryptokiToken();
+  const { script, execArgv } = childArgs();
+  const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const send = (message: ToChild) => child.send(message);
 
-  const p11 = openCryptokiModule();
-  p11.C_Initialize();
-  try {
-    const slot = softTokenSlot(p11);
-    p11.C_InitToken(slot, FACTORY_SO_PIN, options.label);
-    const session = p11.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    try {
-      p11.C_Login(session, pkcs11js.CKU_SO, FACTORY_SO_PIN);
-      p11.C_SetPIN(session, FACTORY_SO_PIN, options.puk);
-      p11.C_InitPIN(session, options.pin);
-      p11.C_Logout(session);
-      p11.C_Login(session, pkcs11js.CKU_USER, options.pin);
-      const objects = await ensureSignerObjects(p11, session, options.pki, {
-        keyType: 'rsa2048',
-        tckn: options.tckn,
-        name: options.name,
-        ca: 'rsa',
-      });
-      p11.C_Logout(session);
-      return {
-        modulePath: OPENCRYPTOKI_MODULE_PATH,
-        slotId: slotIdString(slot),
-        label: options.label,
-        tokenSerial: trimPadded(p11.C_GetTokenInfo(slot).serialNumber),
-        keyType: 'rsa2048',
-        ckaId: objects.ckaId.toString('hex'),
-        keyLabel: objects.keyLabel,
-        certificate: objects.certificate,
-        daemonStarted,
-        setupMs: Math.round(performance.now() - started),
+  const outcome = await new Promise<Extract<FromChild, { type: 'done' }>['result']>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(
+          new Error(`The openCryptoki setup did not finish within ${CHILD_TIMEOUT_MS / 1000} s.`),
+        );
+      }, CHILD_TIMEOUT_MS);
+      const settle = (action: () => void) => {
+        clearTimeout(timer);
+        action();
       };
-    } finally {
-      p11.C_CloseSession(session);
-    }
-  } finally {
-    p11.C_Finalize();
-  }
+      child.on('message', (message: FromChild) => {
+        if (message.type === 'issue') {
+          const { publicKey, ...rest } = message.options;
+          options.pki
+            .issueSigner({ ...rest, publicKey: new Uint8Array(Buffer.from(publicKey, 'base64')) })
+            .then(
+              (issued) =>
+                send({ type: 'certificate', der: Buffer.from(issued.der).toString('base64') }),
+              (error: Error) => send({ type: 'issueFailed', message: error.message }),
+            );
+        } else if (message.type === 'done') {
+          settle(() => resolve(message.result));
+        } else {
+          const ErrorType =
+            message.name === 'OpenCryptokiUnavailableError' ? OpenCryptokiUnavailableError : Error;
+          settle(() => reject(new ErrorType(message.message)));
+        }
+      });
+      child.on('error', (error) => settle(() => reject(error)));
+      child.on('exit', (code, signal) =>
+        settle(() =>
+          reject(
+            new Error(`The openCryptoki setup process ended early (${signal ?? `exit ${code}`}).`),
+          ),
+        ),
+      );
+      send({
+        type: 'setup',
+        request: {
+          label: options.label,
+          pin: options.pin,
+          puk: options.puk,
+          tckn: options.tckn,
+          name: options.name,
+        },
+      });
+    },
+  );
+
+  return {
+    modulePath: OPENCRYPTOKI_MODULE_PATH,
+    slotId: outcome.slotId,
+    label: options.label,
+    tokenSerial: outcome.tokenSerial,
+    keyType: 'rsa2048',
+    ckaId: outcome.ckaId,
+    keyLabel: outcome.keyLabel,
+    certificate: summarizeCertificate(
+      new Uint8Array(Buffer.from(outcome.certificateDer, 'base64')),
+    ),
+    daemonStarted: outcome.daemonStarted,
+    setupMs: Math.round(performance.now() - started),
+  };
 }
