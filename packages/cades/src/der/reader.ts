@@ -6,11 +6,36 @@ export class DerError extends Error {
   override readonly name = 'DerError';
 }
 
-export interface Tlv {
-  readonly tag: number;
+/**
+ * One DER node: offsets into a shared buffer. The `der` and `value` views are made only when
+ * asked for, because most nodes of a walk are skipped over (measured: eager views were the
+ * largest cost of parsing).
+ */
+export class Tlv {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly tag: number,
+    readonly start: number,
+    readonly valueStart: number,
+    readonly end: number,
+  ) {}
+
   /** The whole encoding: tag, length and value. */
-  readonly der: Uint8Array;
-  readonly value: Uint8Array;
+  get der(): Uint8Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+
+  get value(): Uint8Array {
+    return this.buf.subarray(this.valueStart, this.end);
+  }
+
+  get length(): number {
+    return this.end - this.valueStart;
+  }
+
+  get constructed(): boolean {
+    return (this.tag & 0x20) !== 0;
+  }
 }
 
 export const Tag = {
@@ -38,9 +63,9 @@ export const ctx = (n: number): number => 0xa0 | n;
 /** Context-specific tag number n, primitive (IMPLICIT over a primitive type). */
 export const ctxPrim = (n: number): number => 0x80 | n;
 
-export function readTlv(buf: Uint8Array, offset: number): Tlv {
-  const n = buf.length;
-  if (offset + 2 > n) throw new DerError('truncated header');
+/** Reads the TLV at `offset`, which must end at or before `limit`. */
+export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length): Tlv {
+  if (offset + 2 > limit) throw new DerError('truncated header');
   const tag = buf[offset]!;
   if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number form');
   let len = buf[offset + 1]!;
@@ -49,7 +74,7 @@ export function readTlv(buf: Uint8Array, offset: number): Tlv {
     const k = len & 0x7f;
     if (k === 0) throw new DerError('indefinite length');
     if (k > 4) throw new DerError('length too large');
-    if (p + k > n) throw new DerError('truncated length');
+    if (p + k > limit) throw new DerError('truncated length');
     if (buf[p] === 0) throw new DerError('non-minimal length');
     len = 0;
     for (let i = 0; i < k; i++) len = len * 256 + buf[p + i]!;
@@ -57,61 +82,63 @@ export function readTlv(buf: Uint8Array, offset: number): Tlv {
     p += k;
   }
   const end = p + len;
-  if (end > n) throw new DerError('truncated value');
-  return { tag, der: buf.subarray(offset, end), value: buf.subarray(p, end) };
+  if (end > limit) throw new DerError('truncated value');
+  return new Tlv(buf, tag, offset, p, end);
 }
 
 /** Reads exactly one TLV that spans the whole buffer. */
 export function readSingle(buf: Uint8Array, tag?: number): Tlv {
   const t = readTlv(buf, 0);
-  if (t.der.length !== buf.length) throw new DerError('trailing bytes');
+  if (t.end !== buf.length) throw new DerError('trailing bytes');
   if (tag !== undefined) expectTag(t, tag);
   return t;
 }
 
 export function expectTag(t: Tlv, tag: number): Tlv {
-  if (t.tag !== tag)
+  if (t.tag !== tag) {
     throw new DerError(`expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
+  }
   return t;
 }
 
 export function children(t: Tlv): Tlv[] {
-  if (!(t.tag & 0x20)) throw new DerError('not a constructed value');
+  if (!t.constructed) throw new DerError('not a constructed value');
   const out: Tlv[] = [];
-  const v = t.value;
-  let p = 0;
-  while (p < v.length) {
-    const c = readTlv(v, p);
+  for (let p = t.valueStart; p < t.end;) {
+    const c = readTlv(t.buf, p, t.end);
     out.push(c);
-    p += c.der.length;
+    p = c.end;
   }
   return out;
 }
 
 /** Sequential reader over the children of a constructed value. */
 export class Cursor {
-  private pos = 0;
-  private readonly v: Uint8Array;
+  private pos: number;
+  private readonly buf: Uint8Array;
+  private readonly limit: number;
 
   constructor(parent: Tlv, tag?: number) {
     if (tag !== undefined) expectTag(parent, tag);
-    if (!(parent.tag & 0x20)) throw new DerError('not a constructed value');
-    this.v = parent.value;
+    if (!parent.constructed) throw new DerError('not a constructed value');
+    this.buf = parent.buf;
+    this.pos = parent.valueStart;
+    this.limit = parent.end;
   }
 
   get done(): boolean {
-    return this.pos >= this.v.length;
+    return this.pos >= this.limit;
   }
 
   peekTag(): number | undefined {
-    return this.pos < this.v.length ? this.v[this.pos] : undefined;
+    return this.pos < this.limit ? this.buf[this.pos] : undefined;
   }
 
   next(tag?: number): Tlv {
-    if (this.pos >= this.v.length) throw new DerError('missing element');
-    const t = readTlv(this.v, this.pos);
+    if (this.pos >= this.limit) throw new DerError('missing element');
+    const t = readTlv(this.buf, this.pos, this.limit);
     if (tag !== undefined) expectTag(t, tag);
-    this.pos += t.der.length;
+    this.pos = t.end;
     return t;
   }
 
@@ -120,13 +147,14 @@ export class Cursor {
   }
 
   end(): void {
-    if (this.pos !== this.v.length) throw new DerError('unexpected trailing element');
+    if (this.pos !== this.limit) throw new DerError('unexpected trailing element');
   }
 }
 
 /** The single element inside an EXPLICIT tag. */
 export function explicitInner(t: Tlv, tag?: number): Tlv {
-  const inner = readSingle(t.value);
+  const inner = readTlv(t.buf, t.valueStart, t.end);
+  if (inner.end !== t.end) throw new DerError('trailing bytes');
   if (tag !== undefined) expectTag(inner, tag);
   return inner;
 }
@@ -135,12 +163,14 @@ const oidCache = new Map<string, string>();
 
 export function decodeOid(t: Tlv): string {
   expectTag(t, Tag.OID);
-  const v = t.value;
-  if (v.length === 0 || v.length > 64) throw new DerError('bad OID length');
+  const n = t.length;
+  if (n === 0 || n > 64) throw new DerError('bad OID length');
+  const buf = t.buf;
   let key = '';
-  for (let i = 0; i < v.length; i++) key += String.fromCharCode(v[i]!);
+  for (let i = t.valueStart; i < t.end; i++) key += String.fromCharCode(buf[i]!);
   const hit = oidCache.get(key);
   if (hit !== undefined) return hit;
+  const v = t.value;
   const arcs: number[] = [];
   let acc = 0;
   for (let i = 0; i < v.length; i++) {

@@ -228,9 +228,9 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
       seen.add(oid);
       const crit = e.optional(Tag.BOOLEAN);
       const isCritical = crit ? decodeBoolean(crit) : false;
-      const value = e.next(Tag.OCTET_STRING).value;
+      const value = e.next(Tag.OCTET_STRING);
       e.end();
-      if (HANDLED.has(oid)) parseExtension(out, oid, readSingle(value));
+      if (HANDLED.has(oid)) parseExtension(out, oid, explicitInner(value));
       else if (isCritical) critical.push(oid);
     }
     out.unknownCritical = critical;

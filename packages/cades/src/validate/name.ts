@@ -1,4 +1,4 @@
-import { Cursor, Tag, children, decodeOid, readSingle, type Tlv } from '../der/reader.js';
+import { Cursor, Tag, bytesKey, children, decodeOid, readSingle, type Tlv } from '../der/reader.js';
 import { OID } from './oids.js';
 
 const SHORT: Readonly<Record<string, string>> = {
@@ -57,10 +57,18 @@ function escape(v: string): string {
   return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1');
 }
 
-/** RFC 4514 string: most specific attribute first. */
+const formatted = new Map<string, string>();
+
+/** RFC 4514 string: most specific attribute first. Issuer names repeat, so they are kept. */
 export function formatName(nameDer: Uint8Array): string {
-  return nameAttributes(nameDer)
+  const key = bytesKey(nameDer);
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
+  const s = nameAttributes(nameDer)
     .reverse()
     .map((a) => `${SHORT[a.oid] ?? a.oid}=${escape(a.value)}`)
     .join(', ');
+  if (formatted.size >= 10_000) formatted.clear();
+  formatted.set(key, s);
+  return s;
 }

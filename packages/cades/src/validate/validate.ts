@@ -91,87 +91,94 @@ function singleValue(si: SignerInfo, oid: string, what: string) {
 async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   const { opts, rb, sd, suffix } = c;
   let data: Uint8Array | undefined;
-  const content = (): string => {
-    if (!si.signedAttrsDer)
-      fail('SIG_CONSTRAINTS_FAILURE', 'no signed attributes (CAdES requires them)');
-    if (sd.eContent && opts.content && !bytesEqual(sd.eContent, opts.content)) {
-      fail('HASH_FAILURE', 'detached content differs from the encapsulated content');
-    }
-    data = sd.eContent ?? opts.content;
-    if (!data) return fail('SIGNED_DATA_NOT_FOUND', 'detached signature and no content given');
-    if (opts.expectedContent && !bytesEqual(data, opts.expectedContent)) {
-      fail('SIGNED_DATA_NOT_FOUND', 'the signed content differs from the expected content');
-    }
-    const md = singleValue(si, OID.messageDigest, 'messageDigest');
-    if (md.tag !== Tag.OCTET_STRING) fail('FORMAT_FAILURE', 'messageDigest is not an OCTET STRING');
-    if (!sd.digestAlgorithms.includes(si.digestAlgorithm.oid)) {
-      fail('FORMAT_FAILURE', 'the signer digest algorithm is not listed in digestAlgorithms');
-    }
-    let hash: string;
-    try {
-      hash = digestName(si.digestAlgorithm);
-    } catch {
-      return fail(
-        'SIG_CONSTRAINTS_FAILURE',
-        `unsupported digest algorithm ${si.digestAlgorithm.oid}`,
-      );
-    }
-    if (!bytesEqual(createHash(hash).update(data).digest(), md.value)) {
-      fail('HASH_FAILURE', 'messageDigest does not match the content');
-    }
-    return `${sd.eContent ? 'attached' : 'detached'} content of ${data.length} bytes, ${hash} digest matches`;
-  };
-  if (!rb.run(`content${suffix}`, content)) return;
+  if (
+    !rb.run(`content${suffix}`, (): string => {
+      if (!si.signedAttrsDer)
+        fail('SIG_CONSTRAINTS_FAILURE', 'no signed attributes (CAdES requires them)');
+      if (sd.eContent && opts.content && !bytesEqual(sd.eContent, opts.content)) {
+        fail('HASH_FAILURE', 'detached content differs from the encapsulated content');
+      }
+      data = sd.eContent ?? opts.content;
+      if (!data) return fail('SIGNED_DATA_NOT_FOUND', 'detached signature and no content given');
+      if (opts.expectedContent && !bytesEqual(data, opts.expectedContent)) {
+        fail('SIGNED_DATA_NOT_FOUND', 'the signed content differs from the expected content');
+      }
+      const md = singleValue(si, OID.messageDigest, 'messageDigest');
+      if (md.tag !== Tag.OCTET_STRING)
+        fail('FORMAT_FAILURE', 'messageDigest is not an OCTET STRING');
+      if (!sd.digestAlgorithms.includes(si.digestAlgorithm.oid)) {
+        fail('FORMAT_FAILURE', 'the signer digest algorithm is not listed in digestAlgorithms');
+      }
+      let hash: string;
+      try {
+        hash = digestName(si.digestAlgorithm);
+      } catch {
+        return fail(
+          'SIG_CONSTRAINTS_FAILURE',
+          `unsupported digest algorithm ${si.digestAlgorithm.oid}`,
+        );
+      }
+      if (!bytesEqual(createHash(hash).update(data).digest(), md.value)) {
+        fail('HASH_FAILURE', 'messageDigest does not match the content');
+      }
+      return `${sd.eContent ? 'attached' : 'detached'} content of ${data.length} bytes, ${hash} digest matches`;
+    })
+  )
+    return;
 
   let cert!: Certificate;
-  const signature = (): string => {
-    const found = findSignerCertificate(si, c.pool, opts.trust);
-    if (!found)
-      return fail('NO_CERTIFICATE_CHAIN_FOUND', 'signer certificate not found in the CMS');
-    cert = found;
-    if (c.primary) rb.report.signer = summariseSigner(cert);
-    let params;
-    try {
-      params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
-    } catch (e) {
-      return fail('SIG_CONSTRAINTS_FAILURE', (e as Error).message);
-    }
-    const ok = verifySignature(
-      params,
-      publicKeyOf(cert),
-      signedAttrsForSignature(si.signedAttrsDer!),
-      si.signature,
-    );
-    if (!ok)
-      fail('SIG_CRYPTO_FAILURE', 'signature value does not verify over the signed attributes');
-    return `${params.scheme.toUpperCase()} ${params.hash} signature verifies`;
-  };
-  if (!rb.run(`signature${suffix}`, signature)) return;
+  if (
+    !rb.run(`signature${suffix}`, (): string => {
+      const found = findSignerCertificate(si, c.pool, opts.trust);
+      if (!found)
+        return fail('NO_CERTIFICATE_CHAIN_FOUND', 'signer certificate not found in the CMS');
+      cert = found;
+      if (c.primary) rb.report.signer = summariseSigner(cert);
+      let params;
+      try {
+        params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
+      } catch (e) {
+        return fail('SIG_CONSTRAINTS_FAILURE', (e as Error).message);
+      }
+      const ok = verifySignature(
+        params,
+        publicKeyOf(cert),
+        signedAttrsForSignature(si.signedAttrsDer!),
+        si.signature,
+      );
+      if (!ok)
+        fail('SIG_CRYPTO_FAILURE', 'signature value does not verify over the signed attributes');
+      return `${params.scheme.toUpperCase()} ${params.hash} signature verifies`;
+    })
+  )
+    return;
 
-  const attributes = (): string => {
-    const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
-    const digest = digestName(si.digestAlgorithm);
-    if (!c.algs.allowedHashes.has(digest))
-      fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
-    const weak = algorithmProblem(params, cert.key, c.algs);
-    if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
-    const seen = new Set<string>();
-    for (const a of si.signedAttrs) {
-      if (seen.has(a.oid)) fail('FORMAT_FAILURE', `signed attribute ${a.oid} appears twice`);
-      seen.add(a.oid);
-    }
-    const ct = decodeOid(singleValue(si, OID.contentType, 'contentType'));
-    if (ct !== sd.eContentType)
-      fail('SIG_CONSTRAINTS_FAILURE', 'contentType attribute differs from eContentType');
-    if (ct !== OID.data) fail('SIG_CONSTRAINTS_FAILURE', `content type ${ct} is not id-data`);
-    const st = decodeTime(singleValue(si, OID.signingTime, 'signingTime'));
-    if (c.primary) rb.report.signingTime = st.toISOString();
-    const scv2 = singleValue(si, OID.signingCertificateV2, 'signingCertificateV2');
-    const ess = essCertProblem(scv2, cert, 'sha256', false);
-    if (ess) fail('SIG_CONSTRAINTS_FAILURE', ess);
-    return `${describeKey(cert.key)} with ${digest}; contentType, messageDigest, signingTime and signingCertificateV2 present and consistent`;
-  };
-  if (!rb.run(`signedAttributes${suffix}`, attributes)) return;
+  if (
+    !rb.run(`signedAttributes${suffix}`, (): string => {
+      const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
+      const digest = digestName(si.digestAlgorithm);
+      if (!c.algs.allowedHashes.has(digest))
+        fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
+      const weak = algorithmProblem(params, cert.key, c.algs);
+      if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
+      const seen = new Set<string>();
+      for (const a of si.signedAttrs) {
+        if (seen.has(a.oid)) fail('FORMAT_FAILURE', `signed attribute ${a.oid} appears twice`);
+        seen.add(a.oid);
+      }
+      const ct = decodeOid(singleValue(si, OID.contentType, 'contentType'));
+      if (ct !== sd.eContentType)
+        fail('SIG_CONSTRAINTS_FAILURE', 'contentType attribute differs from eContentType');
+      if (ct !== OID.data) fail('SIG_CONSTRAINTS_FAILURE', `content type ${ct} is not id-data`);
+      const st = decodeTime(singleValue(si, OID.signingTime, 'signingTime'));
+      if (c.primary) rb.report.signingTime = st.toISOString();
+      const scv2 = singleValue(si, OID.signingCertificateV2, 'signingCertificateV2');
+      const ess = essCertProblem(scv2, cert, 'sha256', false);
+      if (ess) fail('SIG_CONSTRAINTS_FAILURE', ess);
+      return `${describeKey(cert.key)} with ${digest}; contentType, messageDigest, signingTime and signingCertificateV2 present and consistent`;
+    })
+  )
+    return;
 
   // The time-stamp is reported last but validated first: a valid one fixes the time at
   // which the chain must have been valid.
@@ -199,60 +206,66 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   const at = ts?.ok ? ts.genTime : c.now;
 
   let chain: readonly Certificate[] = [];
-  const chainCheck = (): string => {
-    const r = validateChain(cert, c.pool, opts.trust, at, c.algs);
-    chain = r.chain;
-    if (c.primary) rb.report.chain = r.chain.map(chainEntry);
-    if (!r.ok) fail(r.failure, r.detail);
-    return r.detail + (ts?.ok ? ' (time-stamp time)' : '');
-  };
-  if (!rb.run(`chain${suffix}`, chainCheck)) return;
+  if (
+    !rb.run(`chain${suffix}`, (): string => {
+      const r = validateChain(cert, c.pool, opts.trust, at, c.algs);
+      chain = r.chain;
+      if (c.primary) rb.report.chain = r.chain.map(chainEntry);
+      if (!r.ok) fail(r.failure, r.detail);
+      return r.detail + (ts?.ok ? ' (time-stamp time)' : '');
+    })
+  )
+    return;
 
-  const signerPolicy = (): string => {
-    const p = opts.policy ?? {};
-    if (p.requireNonRepudiation !== false && !hasKeyUsage(cert, KeyUsage.nonRepudiation)) {
-      fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks nonRepudiation key usage');
-    }
-    for (const oid of p.requiredPolicyOids ?? []) {
-      if (!cert.policies.includes(oid))
-        fail('CHAIN_CONSTRAINTS_FAILURE', `signer certificate lacks policy ${oid}`);
-    }
-    if (p.requireQcCompliance && !cert.qcCompliance) {
-      fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks the QcCompliance statement');
-    }
-    return (
-      'nonRepudiation' +
-      (p.requiredPolicyOids?.length ? `, policies ${p.requiredPolicyOids.join(', ')}` : '') +
-      (p.requireQcCompliance ? ', QcCompliance' : '')
-    );
-  };
-  if (!rb.run(`signerPolicy${suffix}`, signerPolicy)) return;
+  if (
+    !rb.run(`signerPolicy${suffix}`, (): string => {
+      const p = opts.policy ?? {};
+      if (p.requireNonRepudiation !== false && !hasKeyUsage(cert, KeyUsage.nonRepudiation)) {
+        fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks nonRepudiation key usage');
+      }
+      for (const oid of p.requiredPolicyOids ?? []) {
+        if (!cert.policies.includes(oid))
+          fail('CHAIN_CONSTRAINTS_FAILURE', `signer certificate lacks policy ${oid}`);
+      }
+      if (p.requireQcCompliance && !cert.qcCompliance) {
+        fail('CHAIN_CONSTRAINTS_FAILURE', 'signer certificate lacks the QcCompliance statement');
+      }
+      return (
+        'nonRepudiation' +
+        (p.requiredPolicyOids?.length ? `, policies ${p.requiredPolicyOids.join(', ')}` : '') +
+        (p.requireQcCompliance ? ', QcCompliance' : '')
+      );
+    })
+  )
+    return;
 
-  const revocation = async (): Promise<string> => {
-    const ro = opts.revocation ?? { mode: 'require' };
-    if (ro.mode === 'off') return 'revocation checking disabled';
-    const issuer = chain[1];
-    if (!issuer) return 'signer certificate is itself a trust anchor';
-    const r = await checkRevocation(cert, issuer, c.now, ro, c.algs);
-    if (r.kind === 'unavailable') {
-      if (ro.mode === 'soft-fail') return `no revocation information (soft-fail): ${r.detail}`;
-      return fail('TRY_LATER', `no revocation information: ${r.detail}`);
-    }
-    const a = r.answer;
-    if (c.primary) {
-      rb.report.revocation = {
-        source: a.source,
-        status: a.status,
-        ...(a.producedAt ? { producedAt: a.producedAt.toISOString() } : {}),
-        ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}),
-      };
-    }
-    if (a.status === 'revoked')
-      fail('REVOKED', `revoked at ${a.revokedAt?.toISOString() ?? 'unknown time'} (${a.source})`);
-    if (a.status === 'unknown') fail('TRY_LATER', `status unknown (${a.source})`);
-    return a.detail + (r.cached ? ' (cached)' : '');
-  };
-  if (!(await rb.runAsync(`revocation${suffix}`, revocation))) return;
+  if (
+    !(await rb.runAsync(`revocation${suffix}`, async (): Promise<string> => {
+      const ro = opts.revocation ?? { mode: 'require' };
+      if (ro.mode === 'off') return 'revocation checking disabled';
+      const issuer = chain[1];
+      if (!issuer) return 'signer certificate is itself a trust anchor';
+      const r = await checkRevocation(cert, issuer, c.now, ro, c.algs);
+      if (r.kind === 'unavailable') {
+        if (ro.mode === 'soft-fail') return `no revocation information (soft-fail): ${r.detail}`;
+        return fail('TRY_LATER', `no revocation information: ${r.detail}`);
+      }
+      const a = r.answer;
+      if (c.primary) {
+        rb.report.revocation = {
+          source: a.source,
+          status: a.status,
+          ...(a.producedAt ? { producedAt: a.producedAt.toISOString() } : {}),
+          ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}),
+        };
+      }
+      if (a.status === 'revoked')
+        fail('REVOKED', `revoked at ${a.revokedAt?.toISOString() ?? 'unknown time'} (${a.source})`);
+      if (a.status === 'unknown') fail('TRY_LATER', `status unknown (${a.source})`);
+      return a.detail + (r.cached ? ' (cached)' : '');
+    }))
+  )
+    return;
 
   rb.run(`timestamp${suffix}`, () => {
     if (!ts) return 'no signature time-stamp (CAdES-BES)';
@@ -278,7 +291,7 @@ export async function validateCades(opts: ValidateCadesOptions): Promise<Report>
     const algs: AlgorithmPolicy = { ...DEFAULT_ALGORITHM_POLICY, ...opts.algorithms };
     let sd!: SignedData;
     let pool: Certificate[] = [];
-    const format = (): string => {
+    const passed = rb.run('format', (): string => {
       const max = opts.maxSize ?? DEFAULT_MAX_SIZE;
       if (!(opts.cms instanceof Uint8Array)) fail('FORMAT_FAILURE', 'cms is not a byte array');
       if (opts.cms.length > max)
@@ -294,8 +307,8 @@ export async function validateCades(opts: ValidateCadesOptions): Promise<Report>
         fail('FORMAT_FAILURE', `expected ${want} signer(s), found ${sd.signerInfos.length}`);
       }
       return `DER SignedData v${sd.version}, ${sd.signerInfos.length} signer(s), ${sd.certificates.length} certificate(s)`;
-    };
-    if (rb.run('format', format)) {
+    });
+    if (passed) {
       for (let i = 0; i < sd.signerInfos.length && !rb.failure; i++) {
         const ctx: Ctx = {
           opts,
