@@ -88,10 +88,11 @@ describe('PKCS#11 work runs off the calling thread', () => {
     console.log(
       `${SIGNATURES} RSA signatures: main thread blocked ${mainThreadMs.toFixed(0)} ms; through the worker ${workerMs.toFixed(0)} ms with max event-loop delay ${maxDelayMs.toFixed(1)} ms and ${ticks} timer ticks`,
     );
-    // The worker really did the work (it took about as long), yet the loop never stalled for more than a small
-    // part of it. Bounds are relative: other test processes share the two cores and add scheduling jitter.
-    expect(workerMs).toBeGreaterThan(mainThreadMs * 0.5);
-    expect(maxDelayMs).toBeLessThan(mainThreadMs / 4);
+    // The batch ran long enough to notice a stall, yet the loop never stalled for more than a small part of it
+    // (signing on this thread would stall it for the whole batch, as the control shows). Bounds are relative:
+    // other test processes share the two cores and add scheduling jitter.
+    expect(workerMs).toBeGreaterThan(100);
+    expect(maxDelayMs).toBeLessThan(Math.min(mainThreadMs, workerMs) / 4);
     expect(ticks).toBeGreaterThan(workerMs / 5 / 3);
   });
 });
