@@ -178,18 +178,31 @@ describe('what OpenSSL 3.0 needs for the chain and for -cades', () => {
     expect(cades.stderr).toContain('CAdES Verification failure');
   });
 
-  it('accepts OpenSSL’s own -cades signature the same way (reference)', () => {
+  it.each([
+    ['PKCS#1, SHA-384, detached', false, false, 'sha384'],
+    ['PSS, SHA-256, attached', true, true, 'sha256'],
+  ] as const)('accepts OpenSSL’s own -cades signature (reference: %s)', (_l, pss, attached, md) => {
     const s = signer('rsa2048');
     const reference = opensslCmsSign({
       certPem: s.certificate.pem,
       keyPem: s.privateKeyPem,
       content: CONTENT,
       chainPems: [s.caPem],
-      md: 'sha384',
+      md,
+      pss,
+      attached,
     });
-    expect(
-      opensslCmsVerify({ cms: reference, content: CONTENT, rootPems: s.rootPem, cades: true }).ok,
-    ).toBe(true);
+    const result = opensslCmsVerify({
+      cms: reference,
+      ...(attached ? {} : { content: CONTENT }),
+      rootPems: s.rootPem,
+      cades: true,
+    });
+    expect(result.ok).toBe(true);
+    expect(Buffer.from(result.content).toString('utf8')).toBe(CONTENT);
+    expect(opensslCmsPrint(reference)).toContain(
+      pss ? 'rsassaPss' : 'id-smime-aa-signingCertificateV2',
+    );
   });
 });
 
