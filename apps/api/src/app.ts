@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.js';
 import type { SignatureValidator } from './domain/validator.js';
 import type { ApiConfig } from './plugins/config.js';
-import { installErrorHandling } from './plugins/errors.js';
+import { installErrorHandling, sendError } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
 import { ApiMetrics, installRequestMetrics } from './plugins/metrics.js';
 import { installRateLimit } from './plugins/rate-limit.js';
@@ -48,6 +48,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Malformed URLs never reach a route; answer them in the one error format too.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, 400, 'BAD_REQUEST', error.message);
+    },
     // Unknown fields are refused, never silently dropped; strings are never coerced from numbers.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   });
