@@ -89,6 +89,18 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
     .configureHelp({
       styleTitle: (title) =>
         HEADINGS.has(title) ? t(`help.${title.replace(/[ :]/g, '')}`) : title,
+      styleUsage: (usage) =>
+        usage.replace('[options]', t('help.optionsArg')).replace('[command]', t('help.commandArg')),
+      optionDescription: (option) => {
+        const extra: string[] = [];
+        if (option.argChoices) extra.push(`${t('help.choices')}: ${option.argChoices.join(', ')}`);
+        if (typeof option.defaultValue === 'string') {
+          extra.push(`${t('help.default')}: ${option.defaultValue}`);
+        }
+        return extra.length > 0
+          ? `${option.description} (${extra.join('; ')})`
+          : option.description;
+      },
     })
     .helpOption('-h, --help', t('help.helpOption'))
     .helpCommand(false)
@@ -97,8 +109,7 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
     .option(
       '--module <path>',
       t('options.module'),
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--no-discovery', t('options.noDiscovery'))
     .option('--no-color', t('options.noColor'))
@@ -127,8 +138,8 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
   program
     .command('certs')
     .description(t('certs.description'))
-    .option('--full', t('certs.options.full'), false)
-    .action(async (options: { full: boolean }, command: Command) =>
+    .option('--full', t('certs.options.full'))
+    .action(async (options: { full?: boolean }, command: Command) =>
       certsCommand(globals(command), options),
     );
 
@@ -143,7 +154,7 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
         .choices(HASH_CHOICES)
         .default('sha256'),
     )
-    .option('--pin-stdin', t('signText.options.pinStdin'), false)
+    .option('--pin-stdin', t('signText.options.pinStdin'))
     .action(async (options: SignTextOptions, command: Command) =>
       signTextCommand(globals(command), options),
     );
@@ -159,7 +170,7 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
       .command(name)
       .description(t(description))
       .option('--token <serial|label>', t('pin.options.token'))
-      .option('--stdin', t(`pin.options.stdin.${action}`), false)
+      .option('--stdin', t(`pin.options.stdin.${action}`))
       .action(async (options: PinOptions, command: Command) =>
         pinCommand(globals(command), action, options),
       );

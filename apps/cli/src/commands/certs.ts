@@ -12,7 +12,7 @@ import {
 import { rows } from '../output.js';
 
 export interface CertsOptions {
-  full: boolean;
+  full?: boolean;
 }
 
 /** `eimza certs`: the certificates on every present token, with expiry warnings. */

@@ -8,7 +8,7 @@ import { withPinStateOnError } from './pin-state-on-error.js';
 
 export interface PinOptions {
   token?: string;
-  stdin: boolean;
+  stdin?: boolean;
 }
 
 type PinAction = 'change' | 'unlock' | 'changePuk';

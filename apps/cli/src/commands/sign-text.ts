@@ -22,7 +22,7 @@ export interface SignTextOptions {
   in: string;
   out: string;
   hash: HashChoice;
-  pinStdin: boolean;
+  pinStdin?: boolean;
 }
 
 /**
