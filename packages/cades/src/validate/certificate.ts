@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   Cursor,
   DerError,
   Tag,
+  bytesEqual,
+  bytesKey,
   children,
   ctx,
   ctxPrim,
@@ -22,6 +23,7 @@ import {
   type AlgorithmIdentifier,
   type KeyInfo,
 } from './algorithms.js';
+import { digest } from './digest.js';
 import { OID } from './oids.js';
 
 export const KeyUsage = {
@@ -192,7 +194,7 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
   const spkiTlv = c.next(Tag.SEQUENCE);
   c.optional(ctxPrim(1));
   c.optional(ctxPrim(2));
-  const hash = sha256 ?? createHash('sha256').update(der).digest();
+  const hash = sha256 ?? digest('sha256', der);
   const out: Mutable<Certificate> = {
     der,
     sha256: hash,
@@ -247,14 +249,14 @@ export class CertificateCache {
   constructor(private readonly limit = 10_000) {}
 
   get(der: Uint8Array): Certificate {
-    const hash = createHash('sha256').update(der).digest();
-    const id = hash.toString('base64');
-    const hit = this.map.get(id);
-    if (hit) return hit;
-    const cert = parseCertificate(der, hash);
+    // The signature's tail is a cheap, near-unique key; a hit still has to match every byte.
+    const key = bytesKey(der.subarray(Math.max(0, der.length - 32)));
+    const hit = this.map.get(key);
+    if (hit && bytesEqual(hit.der, der)) return hit;
+    const cert = parseCertificate(der);
     if (cert.basicConstraints?.cA) {
       if (this.map.size >= this.limit) this.map.clear();
-      this.map.set(id, cert);
+      this.map.set(key, cert);
     }
     return cert;
   }

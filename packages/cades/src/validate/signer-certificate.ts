@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Cursor, Tag, bytesEqual, children, ctx, type Tlv } from '../der/reader.js';
 import { digestName, readAlgorithm } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import type { SignerInfo } from './cms.js';
+import { digest } from './digest.js';
 import type { TrustStore } from './trust-store.js';
 
 /** The certificate a SignerInfo's sid names, from the CMS certificates or the trust store. */
@@ -41,7 +41,7 @@ export function essCertProblem(
   if (c.peekTag() === Tag.SEQUENCE) hash = digestName(readAlgorithm(c.next()));
   if (hash === 'sha1' && !allowSha1) return 'signing-certificate hash uses SHA-1';
   const certHash = c.next(Tag.OCTET_STRING).value;
-  const actual = hash === 'sha256' ? cert.sha256 : createHash(hash).update(cert.der).digest();
+  const actual = hash === 'sha256' ? cert.sha256 : digest(hash, cert.der);
   if (!bytesEqual(certHash, actual))
     return 'signing-certificate hash does not match the signer certificate';
   const is = c.optional(Tag.SEQUENCE);

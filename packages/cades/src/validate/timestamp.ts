@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   Cursor,
   Tag,
@@ -20,6 +19,7 @@ import {
 import type { Certificate, CertificateCache } from './certificate.js';
 import { validateChain } from './chain.js';
 import { findAttribute, parseSignedData, signedAttrsForSignature, type SignerInfo } from './cms.js';
+import { digest } from './digest.js';
 import { publicKeyOf } from './keys.js';
 import { formatName } from './name.js';
 import { OID } from './oids.js';
@@ -64,8 +64,12 @@ function signedAttrsProblem(
   if (!ct || decodeOid(ct.values[0]!) !== OID.tstInfo)
     return 'token contentType is not id-ct-TSTInfo';
   const md = findAttribute(si.signedAttrs, OID.messageDigest);
-  const digest = createHash(digestName(si.digestAlgorithm)).update(eContent).digest();
-  if (!md || md.values[0]!.tag !== Tag.OCTET_STRING || !bytesEqual(md.values[0]!.value, digest)) {
+  const expectedDigest = digest(digestName(si.digestAlgorithm), eContent);
+  if (
+    !md ||
+    md.values[0]!.tag !== Tag.OCTET_STRING ||
+    !bytesEqual(md.values[0]!.value, expectedDigest)
+  ) {
     return 'token messageDigest does not match TSTInfo';
   }
   const v2 = findAttribute(si.signedAttrs, OID.signingCertificateV2);
@@ -93,7 +97,7 @@ export function validateTimestamp(
       return { ok: false, detail: 'token must have exactly one signer' };
     const si = sd.signerInfos[0]!;
     const tst = parseTstInfo(sd.eContent);
-    const expected = createHash(tst.imprintAlg).update(signatureValue).digest();
+    const expected = digest(tst.imprintAlg, signatureValue);
     if (!bytesEqual(expected, tst.imprint))
       return { ok: false, detail: 'time-stamp imprint does not match the signature value' };
     const pool = sd.certificates.map((d) => certs.get(d));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Report } from '@eimza/protocol';
 import { Tag, bytesEqual, decodeOid, decodeTime } from '../der/reader.js';
 import {
@@ -19,6 +18,7 @@ import {
   type SignedData,
   type SignerInfo,
 } from './cms.js';
+import { digest } from './digest.js';
 import { publicKeyOf } from './keys.js';
 import { OID } from './oids.js';
 import { ReportBuilder, fail } from './report.js';
@@ -118,7 +118,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
           `unsupported digest algorithm ${si.digestAlgorithm.oid}`,
         );
       }
-      if (!bytesEqual(createHash(hash).update(data).digest(), md.value)) {
+      if (!bytesEqual(digest(hash, data), md.value)) {
         fail('HASH_FAILURE', 'messageDigest does not match the content');
       }
       return `${sd.eContent ? 'attached' : 'detached'} content of ${data.length} bytes, ${hash} digest matches`;
@@ -156,9 +156,9 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   if (
     !rb.run(`signedAttributes${suffix}`, (): string => {
       const params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
-      const digest = digestName(si.digestAlgorithm);
-      if (!c.algs.allowedHashes.has(digest))
-        fail('SIG_CONSTRAINTS_FAILURE', `digest ${digest} is not allowed`);
+      const digestAlg = digestName(si.digestAlgorithm);
+      if (!c.algs.allowedHashes.has(digestAlg))
+        fail('SIG_CONSTRAINTS_FAILURE', `digest ${digestAlg} is not allowed`);
       const weak = algorithmProblem(params, cert.key, c.algs);
       if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
       const seen = new Set<string>();
@@ -175,7 +175,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
       const scv2 = singleValue(si, OID.signingCertificateV2, 'signingCertificateV2');
       const ess = essCertProblem(scv2, cert, 'sha256', false);
       if (ess) fail('SIG_CONSTRAINTS_FAILURE', ess);
-      return `${describeKey(cert.key)} with ${digest}; contentType, messageDigest, signingTime and signingCertificateV2 present and consistent`;
+      return `${describeKey(cert.key)} with ${digestAlg}; contentType, messageDigest, signingTime and signingCertificateV2 present and consistent`;
     })
   )
     return;
