@@ -64,6 +64,10 @@ export class WorkerClient {
 
   constructor(init: WorkerInit, logger: Logger, workerUrl?: string | URL) {
     const entry = resolveWorkerEntry(workerUrl);
+    logger.debug(
+      { workerEntry: entry.eval ? 'token-worker.ts through tsx' : String(entry.script) },
+      'starting the token worker',
+    );
     this.worker = new Worker(entry.script, { workerData: init, eval: entry.eval });
     this.worker.unref();
     this.worker.on('message', (message: WorkerResponse) => {
