@@ -37,7 +37,9 @@ export function fromSigningFailure(error: unknown): ClientError {
   if (isClientError(error)) return error;
   const tokenError = tokenErrorOf(error);
   if (tokenError) {
-    return new ClientError(codeForToken(tokenError), {
+    // The wrong PIN that locks the card is reported as incorrect with the locked flag set.
+    const code = tokenError.pinState?.locked ? 'PIN_LOCKED' : codeForToken(tokenError);
+    return new ClientError(code, {
       detail: tokenError.code,
       ...(tokenError.pinState ? { pinState: tokenError.pinState } : {}),
     });
