@@ -254,7 +254,7 @@ describe('signCades', () => {
     });
   });
 
-  it('refuses a certificate that is not DER', async () => {
+  it('refuses bytes that are not a certificate', async () => {
     await expect(
       signCades({
         content: 'x',
@@ -262,6 +262,30 @@ describe('signCades', () => {
         sign: keySigner(rsa.privateKey),
       }),
     ).rejects.toMatchObject({ code: 'INVALID_CERTIFICATE' });
+  });
+
+  it('refuses a chain entry that is not a certificate', async () => {
+    await expect(
+      signCades({
+        content: 'x',
+        certificate: rsa.certificate.der,
+        chain: [new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])],
+        sign: keySigner(rsa.privateKey),
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_CERTIFICATE' });
+  });
+
+  it('embeds the signer certificate once and first, whatever the chain repeats', async () => {
+    const cms = await signCades({
+      content: 'x',
+      certificate: rsa.certificate.pem,
+      chain: [rsa.certificate.der, rsa.caPem, rsa.caDer],
+      sign: keySigner(rsa.privateKey),
+    });
+    const certificates = parse(cms).signedData.certificates!;
+    expect(certificates).toHaveLength(2);
+    expect(hex(AsnConvert.serialize(certificates[0]!.certificate!))).toBe(hex(rsa.certificate.der));
+    expect(hex(AsnConvert.serialize(certificates[1]!.certificate!))).toBe(hex(rsa.caDer));
   });
 
   // About 600/s on an idle 2-core machine; the bound only catches a pathological slowdown,

@@ -48,6 +48,16 @@ export function attribute(type: string, value: asn1js.BaseBlock): asn1js.Sequenc
   });
 }
 
+/** An attribute whose one value is copied as encoded (a time-stamp token, as the TSA sent it). */
+export function rawAttribute(type: string, value: Uint8Array): asn1js.Sequence {
+  return new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: type }),
+      constructedFromContent(1, SET_TAG, value),
+    ],
+  });
+}
+
 /**
  * Orders the attributes as DER orders a SET OF. Verifiers such as OpenSSL re-encode the
  * signed attributes in DER before checking the signature, so any other order would fail there.

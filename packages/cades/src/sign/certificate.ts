@@ -1,6 +1,6 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { derElement, fromPemOrDer } from './der.js';
+import { parseElement, fromPemOrDer } from './der.js';
 import { CadesSignError } from './errors.js';
 
 export type SignerKeyType = 'rsa' | 'rsa-pss' | 'ec';
@@ -36,7 +36,7 @@ function parse(der: Uint8Array): SignerCertificate {
   let element: asn1js.BaseBlock;
   let x509: X509Certificate;
   try {
-    element = derElement(der, 'signer certificate');
+    element = parseElement(der, 'signer certificate');
     x509 = new X509Certificate(der);
   } catch (cause) {
     throw new CadesSignError('INVALID_CERTIFICATE', 'Signer certificate cannot be parsed', {

@@ -1,17 +1,13 @@
 import * as asn1js from 'asn1js';
 
 /**
- * Parses DER so that it can be placed inside a structure being built. Refuses input that
- * does not re-encode to the same bytes (BER, trailing data): an embedded certificate or
- * time-stamp token must stay byte-for-byte what its issuer signed.
+ * Parses one BER/DER element spanning all of `der` (no trailing bytes). Callers copy the
+ * original bytes into what they build, so a certificate stays exactly what its issuer signed.
  */
-export function derElement(der: Uint8Array, what: string): asn1js.BaseBlock {
+export function parseElement(der: Uint8Array, what: string): asn1js.BaseBlock {
   const parsed = asn1js.fromBER(der);
   if (parsed.offset !== der.length || parsed.result.error) {
-    throw new TypeError(`${what} is not a single DER element`);
-  }
-  if (!bytesEqual(new Uint8Array(parsed.result.toBER()), der)) {
-    throw new TypeError(`${what} is not DER encoded`);
+    throw new TypeError(`${what} is not a single ASN.1 element`);
   }
   return parsed.result;
 }

@@ -1,4 +1,4 @@
-import { constants, createHash, verify as nodeVerify } from 'node:crypto';
+import { constants, createHash, verify as nodeVerify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import {
   digestAlgorithmIdentifier,
@@ -10,14 +10,14 @@ import {
   type SignatureScheme,
 } from './algorithms.js';
 import {
-  attribute,
   buildSignedAttributes,
+  rawAttribute,
   encodeAttributeSet,
   OID,
   type ContentHints,
 } from './attributes.js';
 import { parseSignerCertificate, type SignerCertificate } from './certificate.js';
-import { bytesEqual, constructedFromContent, derElement, encode, fromPemOrDer } from './der.js';
+import { bytesEqual, constructedFromContent, parseElement, encode, fromPemOrDer } from './der.js';
 import { CadesSignError } from './errors.js';
 import type { SignaturePolicy } from './policy.js';
 import type { CadesSignFunction } from './signers.js';
@@ -102,14 +102,15 @@ function explicit(tagNumber: number, value: asn1js.BaseBlock): asn1js.Constructe
   return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value: [value] });
 }
 
-// Chain certificates already checked to be DER, so repeated signing does not parse them again.
+// Chain certificates already checked, so repeated signing does not parse them again.
 const checkedCertificates = new WeakSet<Uint8Array>();
 
 function checkedCertificate(input: Uint8Array | string): Uint8Array {
   const der = fromPemOrDer(input, 'chain certificate');
   if (checkedCertificates.has(der)) return der;
   try {
-    derElement(der, 'chain certificate');
+    parseElement(der, 'chain certificate');
+    new X509Certificate(der);
   } catch (cause) {
     throw new CadesSignError('INVALID_CERTIFICATE', 'A chain certificate cannot be parsed', {
       cause,
@@ -189,9 +190,7 @@ export async function signCades(options: SignCadesOptions): Promise<Uint8Array> 
   ];
   if (options.timestamp) {
     const { token } = await requestTimestamp(signature, options.timestamp);
-    const unsigned = encodeAttributeSet([
-      attribute(OID.signatureTimeStampToken, derElement(token, 'time-stamp token')),
-    ]);
+    const unsigned = encodeAttributeSet([rawAttribute(OID.signatureTimeStampToken, token)]);
     signerInfoFields.push(constructedFromContent(3, 1, unsigned.content));
   }
 

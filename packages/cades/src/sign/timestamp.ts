@@ -11,7 +11,7 @@ import {
   TSTInfo,
 } from '@peculiar/asn1-tsp';
 import { hashLength, hashOid, nodeHashName, type HashAlgorithm } from './algorithms.js';
-import { bytesEqual, derElement } from './der.js';
+import { bytesEqual } from './der.js';
 import { TimestampError, TimestampStatusError } from './errors.js';
 
 export interface TimestampOptions {
@@ -165,7 +165,6 @@ function checkResponse(
 
   let info: TSTInfo;
   try {
-    derElement(token, 'time-stamp token');
     const contentInfo = AsnConvert.parse(token, ContentInfo);
     const signedData = AsnConvert.parse(contentInfo.content, SignedData);
     const eContent = signedData.encapContentInfo.eContent?.single?.buffer;
