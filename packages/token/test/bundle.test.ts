@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTokens, TEST_TCKNS, type TestTokens } from '@eimza/testpki';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 // ESM bundles of CommonJS dependencies need a `require`; pkcs11js (a native addon) stays outside the bundle.
-const common = {
+const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -17,7 +17,7 @@ const common = {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'error',
-} as const;
+};
 
 let dir: string;
 let tokens: TestTokens;
