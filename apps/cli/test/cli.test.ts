@@ -176,6 +176,35 @@ describe('eimza certs', () => {
     expect(full.map((c) => c.tckn).sort()).toEqual(['10000000146', '12345678950']);
     expect(full.every((c) => c.signingCapable && c.validity === 'valid')).toBe(true);
   });
+  it('marks an expired certificate and warns about it on standard error', async () => {
+    const old = await createTestTokens({
+      pki: tokens.pki,
+      tokens: [
+        {
+          label: 'EIMZA-OLD',
+          keyType: 'ec-p256',
+          tckn: '10000000146',
+          name: 'ESKİ SERTİFİKA',
+          variant: 'expired',
+        },
+      ],
+    });
+    try {
+      const args = ['--no-discovery', '--module', old.modulePath, 'certs'];
+      const result = await runCli(cli.binary, args, { ...env, ...old.env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('SÜRESİ DOLMUŞ');
+      expect(result.stderr).toContain('"ESKİ SERTİFİKA" sertifikasının süresi dolmuş');
+      const asJson = await runCli(cli.binary, ['--json', ...args], { ...env, ...old.env });
+      const [cert] = (
+        JSON.parse(asJson.stdout) as { certificates: { validity: string; daysLeft: number }[] }
+      ).certificates;
+      expect(cert?.validity).toBe('expired');
+      expect(cert?.daysLeft).toBeLessThan(0);
+    } finally {
+      old.cleanup();
+    }
+  });
 });
 
 describe('eimza sign-text', () => {

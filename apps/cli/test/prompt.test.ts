@@ -22,11 +22,12 @@ const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 function onTerminal(
   args: string[],
   dialogue: Array<[prompt: string, answer: string]>,
+  extraEnv: NodeJS.ProcessEnv = { NO_COLOR: '1' },
 ): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, cli.binary, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
-      env: { ...env, TERM: 'dumb', NO_COLOR: '1' },
+      env: { ...env, TERM: 'xterm', ...extraEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';
@@ -106,6 +107,38 @@ describe('interactive prompts on a terminal', () => {
       ]);
       expect(code).toBe(1);
       expect(screen).toContain('Yeni PIN ve tekrarı aynı değil');
+    },
+  );
+
+  it.skipIf(!existsSync(SCRIPT))(
+    'colours a terminal, but not with NO_COLOR (skipped: util-linux script missing)',
+    async () => {
+      const args = ['--no-discovery', '--module', tokens.modulePath, 'tokens'];
+      const coloured = await onTerminal(args, [], {});
+      expect(coloured.code).toBe(0);
+      expect(coloured.screen).toContain('\u001b[');
+      const plain = await onTerminal(args, [], { NO_COLOR: '1' });
+      expect(plain.code).toBe(0);
+      expect(plain.screen).toContain('EIMZA-RSA');
+      expect(plain.screen).not.toContain('\u001b[');
+    },
+  );
+
+  it.skipIf(!existsSync(SCRIPT))(
+    'exits 130 when the user presses Ctrl+C at the PIN prompt (skipped: util-linux script missing)',
+    async () => {
+      const args = [
+        '--no-discovery',
+        '--module',
+        tokens.modulePath,
+        'pin',
+        'unlock',
+        '--token',
+        'EIMZA-RSA',
+      ];
+      const { code, screen } = await onTerminal(args, [['PUK:', '\u0003']]);
+      expect(code).toBe(130);
+      expect(screen).toContain('İşlem iptal edildi');
     },
   );
 });
