@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, Time } from '@peculiar/asn1-x509';
 import { ContentInfo, SignedData, type Attribute, type SignerInfo } from '@peculiar/asn1-cms';
@@ -300,5 +302,28 @@ describe('signCades', () => {
     const seconds = (performance.now() - started) / 1000;
     console.log(`signCades EC P-256 in memory: ${Math.round(count / seconds)} signatures/s`);
     expect(seconds).toBeLessThan(20);
+  });
+
+  it('loads without PKCS#11: importing @eimza/cades pulls in neither pkcs11js nor graphene', () => {
+    const script = `
+      const { createRequire } = await import('node:module');
+      const cached = () => Object.keys(createRequire(import.meta.url).cache);
+      await import('@eimza/cades');
+      const afterCades = cached().filter((k) => /pkcs11js|graphene/.test(k));
+      createRequire(import.meta.url)('pkcs11js');
+      const afterPkcs11 = cached().filter((k) => /pkcs11js|graphene/.test(k));
+      console.log(JSON.stringify({ afterCades, afterPkcs11 }));`;
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+    const { afterCades, afterPkcs11 } = JSON.parse(output.trim().split('\n').pop()!) as Record<
+      string,
+      string[]
+    >;
+    expect(afterCades).toEqual([]);
+    // The probe itself sees a PKCS#11 module once one is loaded.
+    expect(afterPkcs11!.length).toBeGreaterThan(0);
   });
 });
