@@ -181,6 +181,14 @@ describe('API client against a local HTTP server', () => {
     expect(error.detail).toBeTruthy();
   });
 
+  it('does not follow redirects and refuses oversized answers: PROTOCOL_ERROR', async () => {
+    server.handle = (_req, res) => res.writeHead(302, { location: 'http://127.0.0.1:9/' }).end();
+    expect((await failure(api.getChallenge(CODE))).code).toBe('PROTOCOL_ERROR');
+    server.handle = (_req, res) => sendJson(res, 200, challengeBody());
+    const small = createApiClient({ baseUrl: server.origin, maxResponseBytes: 100 });
+    expect((await failure(small.getChallenge(CODE))).code).toBe('PROTOCOL_ERROR');
+  });
+
   it('sends the browser token and maps 401 for sessions', async () => {
     server.handle = (req, res) => {
       if (req.headers.authorization === 'Bearer good')
