@@ -100,7 +100,10 @@ export interface CertificateInfo {
   keyUsage: string[];
   nonRepudiation: boolean;
   keyAlgorithm: KeyAlgorithm;
-  /** A private key with the same CKA_ID is on the token. */
+  /**
+   * A key pair with the same CKA_ID is on the token: its private key, or, where private keys stay hidden until
+   * login (most cards), its public key. openSigningSession confirms the private key after login (else KEY_NOT_FOUND).
+   */
   hasPrivateKey: boolean;
   /** SHA-256 of the DER, lower-case hex. */
   fingerprintSha256: string;
