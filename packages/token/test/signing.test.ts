@@ -264,3 +264,14 @@ describe('signing errors', () => {
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('argument checks', () => {
+  it('wants a PIN unless the token has a PIN pad', async () => {
+    await expect(
+      fixture.service.openSigningSession(byLabel('SIGN-EC256').id, null),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      fixture.service.changePin(byLabel('SIGN-EC256').tokenSerial, '', '1234'),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

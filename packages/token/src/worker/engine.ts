@@ -118,6 +118,12 @@ export class TokenEngine {
 
     const { module, slot } = token;
     const serial = token.info.serial;
+    if (pin === null ? !token.info.pinPad : typeof pin !== 'string') {
+      throw new TokenError('INVALID_ARGUMENT', {
+        tokenSerial: serial,
+        detail: { reason: 'a PIN is required: the token has no PIN pad' },
+      });
+    }
     const handle = this.call(() => module.api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION), {
       fn: 'C_OpenSession',
       tokenSerial: serial,
@@ -178,6 +184,7 @@ export class TokenEngine {
   }
 
   changePin(tokenSerial: string, oldPin: string, newPin: string): void {
+    requireSecrets(oldPin, newPin);
     const token = this.findToken(tokenSerial);
     this.withRwSession(token, (handle) => {
       const loggedIn = this.login(token, handle, 'user', oldPin);
@@ -196,6 +203,7 @@ export class TokenEngine {
   }
 
   unlockPin(tokenSerial: string, puk: string, newPin: string): void {
+    requireSecrets(puk, newPin);
     const token = this.findToken(tokenSerial);
     this.closeSessionsOn(token);
     this.withRwSession(token, (handle) => {
@@ -215,6 +223,7 @@ export class TokenEngine {
   }
 
   changePuk(tokenSerial: string, oldPuk: string, newPuk: string): void {
+    requireSecrets(oldPuk, newPuk);
     const token = this.findToken(tokenSerial);
     this.closeSessionsOn(token);
     this.withRwSession(token, (handle) => {
@@ -563,6 +572,15 @@ export class TokenEngine {
     const mapped = toTokenError(error, { fn, tokenSerial: serial, inSession: true });
     if (mapped.code === 'SESSION_CLOSED') this.closeSession(session.id);
     return mapped;
+  }
+}
+
+/** PIN and PUK arguments must be non-empty strings; the message names no value. */
+function requireSecrets(...secrets: unknown[]): void {
+  if (secrets.some((secret) => typeof secret !== 'string' || secret.length === 0)) {
+    throw new TokenError('INVALID_ARGUMENT', {
+      detail: { reason: 'PIN and PUK must be non-empty strings' },
+    });
   }
 }
 
