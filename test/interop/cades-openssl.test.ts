@@ -124,7 +124,7 @@ describe('what OpenSSL 3.0 needs for the chain and for -cades', () => {
       cms,
       content: CONTENT,
       rootPems: s.rootPem,
-      intermediatePems: [s.caPem],
+      certfilePems: [s.caPem],
     });
     expect(withCertfile.ok).toBe(false);
     expect(withCertfile.stderr).toContain('unable to get local issuer certificate');

@@ -82,8 +82,12 @@ export interface OpensslCmsVerifyOptions {
   content?: Uint8Array | string;
   /** Trust anchors (`-CAfile`). */
   rootPems: string | string[];
-  /** Untrusted intermediates (`-certfile`). */
-  intermediatePems?: string[];
+  /**
+   * Extra certificates (`-certfile`). OpenSSL 3.0 searches them for the signer certificate
+   * only; it does not build the path with them: embed intermediates in the CMS or pass them
+   * in `rootPems`.
+   */
+  certfilePems?: string[];
   /** Also check the ESS signing-certificate attribute (`-cades`). */
   cades?: boolean;
   /** Default `any`: test certificates carry no S/MIME extended key usage. */
@@ -98,16 +102,16 @@ export interface OpensslCmsVerifyResult extends OpensslResult {
   content: Uint8Array;
 }
 
-/** `openssl cms -verify -binary -inform DER -purpose any -CAfile roots [-certfile cas] [-content file] [-cades]`. */
+/** `openssl cms -verify -binary -inform DER -purpose any -CAfile roots [-certfile extra] [-content file] [-cades]`. */
 export function opensslCmsVerify(options: OpensslCmsVerifyOptions): OpensslCmsVerifyResult {
   return withTempDir((dir) => {
     writeFileSync(join(dir, 'sig.der'), options.cms);
     writeFileSync(join(dir, 'roots.pem'), pemBundle(options.rootPems));
     const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig.der'];
     args.push('-purpose', options.purpose ?? 'any', '-CAfile', 'roots.pem', '-out', 'out.bin');
-    if (options.intermediatePems?.length) {
-      writeFileSync(join(dir, 'cas.pem'), pemBundle(options.intermediatePems));
-      args.push('-certfile', 'cas.pem');
+    if (options.certfilePems?.length) {
+      writeFileSync(join(dir, 'extra.pem'), pemBundle(options.certfilePems));
+      args.push('-certfile', 'extra.pem');
     }
     if (options.content !== undefined) {
       writeFileSync(join(dir, 'content.bin'), options.content);
