@@ -4,7 +4,7 @@ import {
   type Challenge,
   type SubmitSignaturesRequest,
 } from '@eimza/protocol';
-import type { CertificateInfo, PinState, TokenService } from '@eimza/token';
+import type { CertificateInfo, PinState, TokenInfo, TokenService } from '@eimza/token';
 import type { ApiClient } from './api-client.js';
 import { chooseCertificates, type CertificateChoices } from './certificates.js';
 import { Countdown, systemMonotonicClock, type MonotonicClock } from './clock.js';
@@ -251,7 +251,7 @@ export class SigningFlow {
       return this.fail(new ClientError('NO_CERTIFICATES'), 'certificates');
     this.current = 'choosing';
     const certificate = choices.usable[0]!;
-    return this.askPin(certificate, false, await this.pinStateOf(certificate));
+    return this.askPin(certificate, false);
   }
 
   private async submit(request: SubmitSignaturesRequest): Promise<SigningEvent> {
@@ -313,33 +313,27 @@ export class SigningFlow {
     return new Date(Math.max(estimate, earliest));
   }
 
-  private async pinStateOf(certificate: CertificateInfo): Promise<PinState | undefined> {
+  /** What the card says about itself (PIN flags, PIN pad); unknown when it cannot be read. */
+  private async tokenOf(certificate: CertificateInfo): Promise<TokenInfo | undefined> {
     try {
       const tokens = await this.options.tokens.listTokens();
-      return tokens.find((t) => t.serial === certificate.tokenSerial)?.userPin;
+      return tokens.find((t) => t.serial === certificate.tokenSerial);
     } catch {
       return undefined;
-    }
-  }
-
-  private async pinPadOf(certificate: CertificateInfo): Promise<boolean> {
-    try {
-      const tokens = await this.options.tokens.listTokens();
-      return tokens.find((t) => t.serial === certificate.tokenSerial)?.pinPad ?? false;
-    } catch {
-      return false;
     }
   }
 
   private async askPin(
     certificate: CertificateInfo,
     retry: boolean,
-    pinState: PinState | undefined,
+    reported?: PinState,
   ): Promise<SigningEvent> {
+    const token = await this.tokenOf(certificate);
+    const pinState = reported ?? token?.userPin;
     const event: SigningEvent = {
       type: 'pin-required',
       certificateId: certificate.id,
-      pinPad: await this.pinPadOf(certificate),
+      pinPad: token?.pinPad ?? false,
       ...(pinState ? { pinState } : {}),
       retry,
     };
@@ -351,11 +345,7 @@ export class SigningFlow {
     const failure = this.asCancelled() ?? fromSigningFailure(error);
     const event = this.fail(failure, retryForSigningFailure(failure));
     if (failure.code === 'PIN_INCORRECT' && this.current === 'failed') {
-      await this.askPin(
-        certificate,
-        true,
-        failure.pinState ?? (await this.pinStateOf(certificate)),
-      );
+      await this.askPin(certificate, true, failure.pinState);
     }
     return event;
   }

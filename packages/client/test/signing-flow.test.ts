@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestTokens, type TestTokens } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   SubmissionGuard,
   createApiClient,
@@ -19,6 +23,24 @@ const AHMET = '10000000146';
 const AYSE = '12345678950';
 const PIN = 'Gizli-PIN-4711';
 const WRONG_PIN = 'Yanlis-PIN-0815';
+
+/** The signing-time attribute of a CMS, as OpenSSL prints it. */
+function signingTimeOf(cms: Buffer): Date {
+  const dir = mkdtempSync(join(tmpdir(), 'eimza-cms-'));
+  try {
+    writeFileSync(join(dir, 'sig.der'), cms);
+    const printed = execFileSync(
+      'openssl',
+      ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', join(dir, 'sig.der')],
+      { encoding: 'utf8' },
+    );
+    const match = /signingTime[\s\S]*?UTCTIME:(.+)/.exec(printed);
+    if (!match) throw new Error('no signing time in the CMS');
+    return new Date(match[1]!.trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 let tokens: TestTokens;
 let service: TokenService;
@@ -225,6 +247,29 @@ describe('signing flow (SoftHSM2 tokens, stand-in challenge server)', () => {
       code: 'INVALID_STATE',
     });
     expect(openings).toBe(before);
+  });
+
+  it('a PC clock years off changes nothing: countdown, certificate validity and signing time follow the server', async () => {
+    const code = publish({ tckn: AHMET });
+    const flow = newFlow();
+    // Only Date is faked: the monotonic clock (performance.now) and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2031-06-01T12:00:00Z'));
+      await flow.load(code);
+      expect(flow.secondsLeft()).toBeGreaterThan(270);
+      expect(flow.certificateChoices!.usable.map((c) => c.tokenLabel)).toEqual(['EIMZA-RSA']);
+      expect(await flow.sign(flow.certificateChoices!.preselectedId!, PIN)).toMatchObject({
+        type: 'done',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const cms = Buffer.from(standIn.submissions.at(-1)!.signatures[0]!.cms, 'base64');
+    const challenge = standIn.challenges.get(code)!.challenge;
+    const signingTime = signingTimeOf(cms);
+    expect(signingTime.getTime()).toBeGreaterThanOrEqual(Date.parse(challenge.createdAt) - 1000);
+    expect(signingTime.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
   it('a challenge already at zero expires before listing or signing', async () => {
