@@ -140,16 +140,6 @@ export function opensslCmsPrint(cms: Uint8Array): string {
   });
 }
 
-/** `openssl asn1parse -inform DER`: the DER structure as text. */
-export function opensslAsn1Parse(der: Uint8Array): string {
-  return withTempDir((dir) => {
-    writeFileSync(join(dir, 'in.der'), der);
-    const result = openssl(['asn1parse', '-inform', 'DER', '-in', 'in.der', '-i'], dir);
-    if (result.status !== 0) throw new Error(`openssl asn1parse failed: ${result.stderr}`);
-    return result.stdout;
-  });
-}
-
 export interface OpensslTsVerifyOptions {
   /** DER TimeStampToken (the ContentInfo, not the TimeStampResp). */
   token: Uint8Array;
