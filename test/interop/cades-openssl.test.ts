@@ -78,11 +78,13 @@ describe('openssl cms -verify accepts our CAdES-BES', () => {
     const s = signer(key);
     const detached = mode === 'detached';
     const cms = await sign(s, { hash, detached, ...(rsaScheme ? { rsaScheme } : {}) });
+    // openssl cms -verify -binary -purpose any -CAfile root.pem -certfile ca.pem [-content file] [-cades]
     for (const cades of [false, true]) {
       const result = opensslCmsVerify({
         cms,
         ...(detached ? { content: CONTENT } : {}),
         rootPems: s.rootPem,
+        certfilePems: [s.caPem],
         cades,
       });
       expect(result.stderr).toContain(
