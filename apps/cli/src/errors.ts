@@ -65,7 +65,9 @@ export function toCliError(error: unknown): CliError {
   // @inquirer/prompts throws ExitPromptError on Ctrl+C; matched by name as the class lives in a transitive package.
   if (error instanceof Error && error.name === 'ExitPromptError')
     return new CliError('CANCELLED_BY_USER');
-  if (error instanceof CommanderError) return new CliError('USAGE', { detail: error.message });
+  if (error instanceof CommanderError) {
+    return new CliError('USAGE', { detail: error.message.replace(/^error: /, '') });
+  }
   const kind = error instanceof Error ? error.name : typeof error;
   return new CliError('INTERNAL', { detail: kind });
 }

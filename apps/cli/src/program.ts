@@ -4,7 +4,7 @@ import { pinCommand, type PinOptions } from './commands/pin.js';
 import { HASH_CHOICES, signTextCommand, type SignTextOptions } from './commands/sign-text.js';
 import { tokensCommand } from './commands/tokens.js';
 import type { Context, GlobalOptions } from './context.js';
-import { toCliError } from './errors.js';
+import { CliError, toCliError } from './errors.js';
 import { DOCUMENTED_EXIT_CODES, ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
 import { createTranslator, LANGS, pickLang, type Translate } from './i18n.js';
 import { colorEnabled, Output } from './output.js';
@@ -25,11 +25,14 @@ export async function run(
   const out = new Output(early.json, colorEnabled(early, io.env, io.stdoutIsTty));
   const cleanups: Array<() => Promise<void>> = [];
   const onExit = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
-  const program = buildProgram(t, (options) => ({ t, out, options, env: io.env, onExit }));
+  const program = buildProgram(t, early.json, (options) => ({
+    t,
+    out,
+    options,
+    env: io.env,
+    onExit,
+  }));
   // In --json mode commander's own usage messages are folded into the one JSON error object.
-  program.configureOutput({
-    writeErr: (text) => (early.json ? undefined : process.stderr.write(text)),
-  });
   const code = await parseAndRun(program, argv, t, out, early.json);
   for (const cleanup of cleanups.reverse()) {
     // The result is already out; a failing clean-up must not turn success into an error code.
@@ -49,11 +52,11 @@ async function parseAndRun(
     await program.parseAsync(argv);
     return ExitCode.OK;
   } catch (error) {
-    if (
-      error instanceof CommanderError &&
-      (error.exitCode === 0 || error.code === 'commander.help')
-    ) {
-      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.OK;
+    // No command given: commander showed the help (on stderr); a --json caller still gets its one object.
+    if (error instanceof CommanderError && error.code === 'commander.help' && json) {
+      renderError(t, out, new CliError('USAGE', { detail: t('help.commandRequired') }));
+      return ExitCode.USAGE;
     }
     if (error instanceof CommanderError && !json) return ExitCode.USAGE; // commander already printed it
     const failure = toCliError(error);
@@ -82,15 +85,22 @@ function earlyOptions(argv: string[]): { json: boolean; lang?: string; color: bo
 
 const HEADINGS = new Set(['Usage:', 'Options:', 'Commands:', 'Arguments:', 'Global Options:']);
 
-function buildProgram(t: Translate, context: (options: GlobalOptions) => Context): Command {
+function buildProgram(
+  t: Translate,
+  json: boolean,
+  context: (options: GlobalOptions) => Context,
+): Command {
   const program = new Command('eimza');
   program
+    // In --json mode commander's own messages are folded into the one JSON error object. Set before the
+    // subcommands are added, as they copy it.
+    .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) })
     .description(t('app.description'))
     .configureHelp({
       styleTitle: (title) =>
         HEADINGS.has(title) ? t(`help.${title.replace(/[ :]/g, '')}`) : title,
-      styleUsage: (usage) =>
-        usage.replace('[options]', t('help.optionsArg')).replace('[command]', t('help.commandArg')),
+      styleUsage: (usage) => localiseUsage(t, usage),
+      styleSubcommandTerm: (term) => localiseUsage(t, term),
       optionDescription: (option) => {
         const extra: string[] = [];
         if (option.argChoices) extra.push(`${t('help.choices')}: ${option.argChoices.join(', ')}`);
@@ -176,6 +186,12 @@ function buildProgram(t: Translate, context: (options: GlobalOptions) => Context
       );
   }
   return program;
+}
+
+function localiseUsage(t: Translate, usage: string): string {
+  return usage
+    .replace('[options]', t('help.optionsArg'))
+    .replace('[command]', t('help.commandArg'));
 }
 
 function exitCodeHelp(t: Translate): string {

@@ -37,9 +37,9 @@ export async function stdinSecrets(
 
 /** Masked prompts on stderr (stdout stays for results). Needs a terminal on standard input. */
 export function promptSecrets(t: Translate, stdinIsTty: boolean, hintKey: string): SecretSource {
-  const ask = async (promptKey: string, kind: SecretKind): Promise<string> => {
+  const ask = async (promptKey: string): Promise<string> => {
     if (!stdinIsTty) throw cliError('SECRET_REQUIRED', { hint: t(hintKey) });
-    const value = await password(
+    return password(
       {
         message: t(promptKey),
         mask: '*',
@@ -47,14 +47,12 @@ export function promptSecrets(t: Translate, stdinIsTty: boolean, hintKey: string
       },
       { output: process.stderr },
     );
-    if (value === '') throw cliError('SECRET_EMPTY', { kind });
-    return value;
   };
   return {
-    next: ask,
+    next: (promptKey) => ask(promptKey),
     nextNew: async (promptKey, repeatKey, kind) => {
-      const first = await ask(promptKey, kind);
-      const second = await ask(repeatKey, kind);
+      const first = await ask(promptKey);
+      const second = await ask(repeatKey);
       if (first !== second) throw cliError('SECRET_MISMATCH', { kind });
       return first;
     },

@@ -335,4 +335,13 @@ describe('eimza --help', () => {
     const en = await eimza(['--lang', 'en', '--help']);
     expect(en.stdout).toMatch(/3\s+wrong PIN or PUK/);
   });
+
+  it('answers a --json run without a command, or with an unknown option, with one JSON error object', async () => {
+    for (const args of [['--json'], ['--json', 'pin'], ['--json', 'pin', 'change', '--bogus']]) {
+      const result = await eimza(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('');
+      expect((json(result) as { error: { code: string } }).error.code).toBe('USAGE');
+    }
+  });
 });
