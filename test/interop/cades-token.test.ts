@@ -1,14 +1,27 @@
 // The path that matters: the key never leaves the token. SoftHSM2 tokens from the test PKI,
 // signed through @eimza/token (PKCS#11 in its worker), the CMS built by signCades, verified by
 // `openssl cms -verify`.
-import { createTestTokens, TEST_TCKNS, type TestTokens } from '@eimza/testpki';
+import {
+  createTestTokens,
+  startTestPki,
+  TEST_TCKNS,
+  type RunningTestPki,
+  type TestTokens,
+} from '@eimza/testpki';
 import { openTokenService, type CertificateInfo, type TokenService } from '@eimza/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCades, tokenSigner, type HashAlgorithm } from '@eimza/cades';
-import { opensslCmsPrint, opensslCmsVerify } from '../../packages/cades/test/support/openssl.js';
+import {
+  opensslCmsPrint,
+  opensslCmsVerify,
+  opensslTsVerify,
+} from '../../packages/cades/test/support/openssl.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 
 const CONTENT = 'E-Onay: sözleşme metnini okudum, KABUL EDİYORUM.\n';
 
+let running: RunningTestPki;
 let tokens: TestTokens;
 let service: TokenService;
 let certificates: CertificateInfo[];
@@ -20,7 +33,10 @@ function byLabel(label: string): CertificateInfo {
 }
 
 beforeAll(async () => {
+  // A PKI with live services, so that the TSA is reachable for CAdES-T.
+  running = await startTestPki();
   tokens = await createTestTokens({
+    pki: running.pki,
     tokens: [
       {
         label: 'CADES-RSA',
@@ -54,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   tokens?.cleanup();
+  await running?.close();
 });
 
 function chainOf(certificate: CertificateInfo): { caDer: Uint8Array; rootPem: string } {
@@ -162,6 +179,37 @@ describe('signatures made by SoftHSM2 keys through the token layer', () => {
       await expect(
         signCades({ content: CONTENT, certificate: ec256.der, sign: tokenSigner(session) }),
       ).rejects.toMatchObject({ code: 'SIGNATURE_MISMATCH' });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('CAdES-T on the EC token: openssl accepts the signature and the time stamp', async () => {
+    const certificate = byLabel('CADES-EC256');
+    const { caDer, rootPem } = chainOf(certificate);
+    const session = await service.openSigningSession(certificate.id, tokens.pin);
+    try {
+      const cms = await signCades({
+        content: CONTENT,
+        certificate: certificate.der,
+        chain: [caDer],
+        sign: tokenSigner(session),
+        timestamp: { url: running.pki.urls.tsa },
+      });
+      expect(opensslCmsVerify({ cms, content: CONTENT, rootPems: rootPem, cades: true }).ok).toBe(
+        true,
+      );
+      const signerInfo = AsnConvert.parse(AsnConvert.parse(cms, ContentInfo).content, SignedData)
+        .signerInfos[0]!;
+      const verified = opensslTsVerify({
+        token: new Uint8Array(signerInfo.unsignedAttrs![0]!.attrValues[0]!),
+        data: new Uint8Array(signerInfo.signature.buffer),
+        rootPems: running.pki
+          .tsaChain()
+          .slice(1)
+          .map((c) => c.pem),
+      });
+      expect(verified.ok).toBe(true);
     } finally {
       await session.close();
     }
