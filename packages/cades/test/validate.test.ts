@@ -334,6 +334,16 @@ describe.each([
     const siA = signerInfoOf(rootA);
     const siB = signerInfoOf(rootB);
     siA.children![siA.children!.length - 1] = siB.children![siB.children!.length - 1]!;
+    const outside = await validate(b, { timestampWindowSeconds: 1 });
+    expectOutcome(outside, 'INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE');
+    expect(outside.checks.at(-1)?.detail).toMatch(/not within 1 s/);
+
+    // After the signer certificate expires, the time-stamp still proves it was valid.
+    const afterExpiry = new Date(s.certificate.notAfter.getTime() + 24 * 3600_000);
+    const late = { now: afterExpiry, revocation: { mode: 'off' as const } };
+    expectOutcome(await validate(a, late), 'TOTAL_PASSED');
+    expectOutcome(await validate(await sign(s), late), 'TOTAL_FAILED', 'EXPIRED');
+
     const swapped = await validate(encodeTree(rootA));
     expectOutcome(swapped, 'TOTAL_FAILED', 'HASH_FAILURE');
     expect(swapped.checks.at(-1)).toMatchObject({ name: 'timestamp', passed: false });
@@ -429,6 +439,23 @@ describe('validateCades algorithm constraints and variants', () => {
     expectOutcome(await validate(indefinite), 'TOTAL_FAILED', 'FORMAT_FAILURE');
     const sd = signedDataOf(decodeTree(cms));
     expect(sd.children!.length).toBeGreaterThan(3);
+  });
+
+  it('loads anchors from a directory (TrustStore.fromDirectory)', async () => {
+    reset();
+    const dir = mkdtempSync(join(tmpdir(), 'eimza-anchors-'));
+    try {
+      live.pki.anchors().forEach((a, i) => writeFileSync(join(dir, `anchor-${i}.pem`), a.pem));
+      writeFileSync(join(dir, 'README.txt'), 'not a certificate');
+      const fromDir = TrustStore.fromDirectory(dir);
+      expect(fromDir.anchors).toHaveLength(live.pki.anchors().length);
+      expectOutcome(
+        await validate(await sign(await signer('ec-p256')), { trust: fromDir }),
+        'TOTAL_PASSED',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('normalises TCKN prefixes', () => {

@@ -1,0 +1,265 @@
+// `npm run bench:verify`: validations/s of detached CAdES-BES signatures (RSA-2048 and EC P-256,
+// a distinct signer certificate per signature, CA certificates and revocation answers warm),
+// against the raw crypto.verify rate of the same key type and `openssl cms -verify` as one
+// process per signature. Writes bench/results/verify.json.
+import { spawnSync } from 'node:child_process';
+import {
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { startTestPki } from '@eimza/testpki';
+import { RevocationCache, TrustStore, keySigner, signCades, validateCades } from '@eimza/cades';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CONTENT = new TextEncoder().encode(
+  'Kullanıcı servislerine elektronik imzalı olarak girme işlemini onaylıyorum. '.repeat(14),
+);
+/**
+ * Distinct signer certificates per key type. Issuing through @peculiar/x509 takes 20-50 ms a
+ * certificate here, so a few hundred keep the whole run under three minutes; the validator
+ * keeps no per-end-entity state, so cycling over them costs it the same as new ones.
+ */
+const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 200);
+/** Key pairs shared by those certificates: RSA key generation would otherwise dominate setup. */
+const KEYS = 20;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 2000);
+const OPENSSL_RUNS = 30;
+
+type KeyType = 'rsa' | 'ec';
+
+interface Fixture {
+  signatures: Uint8Array[];
+  anchorsPem: string[];
+}
+
+interface WorkerInput extends Fixture {
+  measureMs: number;
+}
+
+/** Runs `fn` repeatedly for about `ms` and returns calls per second. */
+async function rate(ms: number, fn: (i: number) => unknown): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let k = 0; k < 64; k++) await fn(n++);
+    now = performance.now();
+  }
+  return n / ((now - start) / 1000);
+}
+
+/**
+ * Rates of `a` and `b` measured in alternating 200 ms slices, so that a change in the
+ * machine's load (other processes) weighs on both alike and the ratio stays meaningful.
+ */
+async function interleavedRates(
+  totalMs: number,
+  a: (i: number) => unknown,
+  b: (i: number) => unknown,
+): Promise<[number, number]> {
+  const count = [0, 0];
+  const time = [0, 0];
+  const fns = [a, b];
+  for (let slice = 0; time[0]! + time[1]! < totalMs; slice++) {
+    const which = slice % 2;
+    const fn = fns[which]!;
+    const start = performance.now();
+    let now = start;
+    let n = count[which]!;
+    while (now - start < 200) {
+      for (let k = 0; k < 32; k++) await fn(n++);
+      now = performance.now();
+    }
+    count[which] = n;
+    time[which]! += now - start;
+  }
+  return [(count[0]! / time[0]!) * 1000, (count[1]! / time[1]!) * 1000];
+}
+
+/** A validation function over the fixture, after one warm-up pass that fills the caches. */
+async function warmValidator(f: Fixture): Promise<(i: number) => Promise<unknown>> {
+  const trust = TrustStore.fromPem(f.anchorsPem);
+  const cache = new RevocationCache();
+  const revocation = { mode: 'require' as const, cache };
+  // Warm-up: fetches every signer's OCSP answer once and lets the JIT settle.
+  for (const cms of f.signatures) {
+    const r = await validateCades({ cms, content: CONTENT, trust, revocation });
+    if (r.indication !== 'TOTAL_PASSED') {
+      throw new Error(`bench fixture does not validate: ${JSON.stringify(r.checks)}`);
+    }
+  }
+  const sigs = f.signatures;
+  return (i) => validateCades({ cms: sigs[i % sigs.length]!, content: CONTENT, trust, revocation });
+}
+
+if (!isMainThread) {
+  // Warm up first, then wait for the start signal, so that all workers measure together.
+  const input = workerData as WorkerInput;
+  const validate = await warmValidator(input);
+  parentPort!.once('message', async () => {
+    parentPort!.postMessage(await rate(input.measureMs, validate));
+  });
+  parentPort!.postMessage('ready');
+} else {
+  await main();
+}
+
+function rawVerifier(type: KeyType): () => boolean {
+  const { publicKey, privateKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const data = new Uint8Array(220).fill(7);
+  const sig = nodeSign('sha256', data, privateKey as KeyObject);
+  return () => nodeVerify('sha256', data, publicKey, sig);
+}
+
+async function workerRate(f: Fixture, threads: number): Promise<number> {
+  const workers = Array.from(
+    { length: threads },
+    () =>
+      // Workers do not inherit the tsx loader: register it, then load this file.
+      new Worker(
+        `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`,
+        { eval: true, workerData: { ...f, measureMs: MEASURE_MS } satisfies WorkerInput },
+      ),
+  );
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
+  const results = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<number>((resolve, reject) => {
+          w.once('message', (v: number) => resolve(v));
+          w.once('error', reject);
+          w.postMessage('go');
+        }),
+    ),
+  );
+  await Promise.all(workers.map((w) => w.terminate()));
+  return results.reduce((a, b) => a + b, 0);
+}
+
+function opensslRate(f: Fixture, caPem: string): number {
+  const dir = mkdtempSync(join(tmpdir(), 'eimza-bench-'));
+  try {
+    writeFileSync(join(dir, 'content.bin'), CONTENT);
+    writeFileSync(join(dir, 'trust.pem'), [...f.anchorsPem, caPem].join('\n'));
+    const runs = Math.min(OPENSSL_RUNS, f.signatures.length);
+    for (let i = 0; i < runs; i++) writeFileSync(join(dir, `s${i}.der`), f.signatures[i]!);
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) {
+      const r = spawnSync(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          `s${i}.der`,
+          '-content',
+          'content.bin',
+          '-CAfile',
+          'trust.pem',
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        { cwd: dir, stdio: 'pipe' },
+      );
+      if (r.status !== 0) throw new Error(`openssl cms -verify failed: ${r.stderr.toString()}`);
+    }
+    return runs / ((performance.now() - start) / 1000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function describeCaKey(alg: KeyAlgorithm): string {
+  const a = alg as KeyAlgorithm & { namedCurve?: string; modulusLength?: number };
+  return a.namedCurve ? `EC ${a.namedCurve}` : `RSA-${a.modulusLength ?? '?'}`;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const running = await startTestPki();
+  const { pki } = running;
+  const anchorsPem = pki.anchors().map((a) => a.pem);
+  const results: Record<string, unknown> = {};
+  try {
+    for (const type of ['rsa', 'ec'] as const) {
+      const setup = performance.now();
+      const keys = Array.from({ length: KEYS }, () =>
+        type === 'rsa'
+          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+          : generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+      );
+      const signatures: Uint8Array[] = [];
+      for (let i = 0; i < SIGNATURES; i++) {
+        const k = keys[i % KEYS]!;
+        const cert = await pki.issueSigner({
+          publicKey: new Uint8Array(k.publicKey.export({ format: 'der', type: 'spki' })),
+          ca: type,
+          tckn: '10000000146',
+          name: `BENCH SIGNER ${i}`,
+        });
+        signatures.push(
+          await signCades({
+            content: CONTENT,
+            certificate: cert.der,
+            chain: [cert.chain[0]!.der],
+            sign: keySigner(k.privateKey),
+          }),
+        );
+      }
+      const caPem = pki.issuingCa(type).pem;
+      const fixture: Fixture = { signatures, anchorsPem };
+      console.log(
+        `${type}: ${SIGNATURES} certificates and signatures in ${((performance.now() - setup) / 1000).toFixed(1)} s`,
+      );
+
+      const [cadesPerSec, rawVerifyPerSec] = await interleavedRates(
+        2 * MEASURE_MS,
+        await warmValidator(fixture),
+        rawVerifier(type),
+      );
+      const opensslCmsPerSec = opensslRate(fixture, caPem);
+      const threads = availableParallelism();
+      const workerCadesPerSec = await workerRate(fixture, threads);
+      results[type] = {
+        cadesPerSec: Math.round(cadesPerSec),
+        rawVerifyPerSec: Math.round(rawVerifyPerSec),
+        ratio: Number((cadesPerSec / rawVerifyPerSec).toFixed(3)),
+        opensslCmsPerSec: Math.round(opensslCmsPerSec),
+        workerCadesPerSec: Math.round(workerCadesPerSec),
+        workerThreads: threads,
+        distinctCertificates: SIGNATURES,
+        distinctKeys: KEYS,
+        // The certificate signature is checked with the issuing CA's key, not the signer's.
+        issuingCaKey: describeCaKey(pki.issuingCa(type).x509.publicKey.algorithm),
+      };
+      console.log(type, results[type]);
+    }
+  } finally {
+    await running.close();
+  }
+  const out = {
+    ...results,
+    node: process.version,
+    cpus: availableParallelism(),
+    at: new Date().toISOString(),
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'verify.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log(JSON.stringify(out, null, 2));
+}
