@@ -268,6 +268,11 @@ describe('eimza sign-text', () => {
     const listed = await eimza(['tokens']);
     expect(listed.stdout).toContain('Yanlış deneme var');
 
+    const verbose = await eimza(['--verbose', ...args], `${WRONG_PIN}\n`);
+    expect(verbose.code).toBe(3);
+    expect(verbose.stderr).toContain('"component":"token"'); // the debug log is really on
+    expect(verbose.stdout + verbose.stderr).not.toContain(WRONG_PIN);
+
     const english = await eimza(['--lang', 'en', ...args], `${WRONG_PIN}\n`);
     expect(english.stderr).toContain('Wrong PIN.');
   });
