@@ -31,15 +31,27 @@ interface Figures {
   rawPerSec: number;
   /** layerPerSec / rawPerSec: the layer as a caller uses it (one awaited signature at a time). */
   ratio: number;
+  /** Process CPU microseconds per signature, both threads counted: what the layer costs on top of C_Sign. */
+  layerCpuUsPerSignature: number;
+  rawCpuUsPerSignature: number;
 }
 
 /** Runs `work` (which returns how many signatures it made) for about SECONDS_PER_RUN seconds; signatures/s. */
-async function rate(work: () => Promise<number> | number): Promise<number> {
+async function rate(work: () => Promise<number> | number): Promise<Measure> {
   await work(); // warm-up
   let count = 0;
+  const cpuBefore = process.cpuUsage();
   const began = performance.now();
   while (performance.now() - began < SECONDS_PER_RUN * 1000) count += await work();
-  return count / ((performance.now() - began) / 1000);
+  const seconds = (performance.now() - began) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSec: count / seconds, cpuUsPerSignature: (cpu.user + cpu.system) / count };
+}
+
+/** Wall-clock rate, and CPU time of the whole process (all threads) per signature: the latter does not depend on load. */
+interface Measure {
+  perSec: number;
+  cpuUsPerSignature: number;
 }
 
 /** A raw pkcs11js session on one token, beside the layer's worker (the library is shared; the worker initialised it). */
@@ -96,6 +108,8 @@ const pipelined = (session: SigningSession) => async () => {
   return PIPELINE_DEPTH;
 };
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const meanOf = (measures: Measure[], field: keyof Measure) =>
+  mean(measures.map((measure) => measure[field]));
 
 const round = (value: number) => Math.round(value);
 
@@ -116,7 +130,7 @@ try {
       if (!certificate) throw new Error(`no certificate on ${LABELS[kind]}`);
       const session = await service.openSigningSession(certificate.id, tokens.pin);
       const raw = rawSigner(tokens.modulePath, tokens.pin, kind);
-      const rates = { layer: [] as number[], pipelined: [] as number[], raw: [] as number[] };
+      const rates = { layer: [] as Measure[], pipelined: [] as Measure[], raw: [] as Measure[] };
       for (let round = 0; round < ROUNDS; round++) {
         rates.raw.push(await rate(raw.run));
         rates.layer.push(await rate(sequential(session)));
@@ -125,10 +139,12 @@ try {
       raw.close();
       await session.close();
       results[kind] = {
-        layerPerSec: round(mean(rates.layer)),
-        layerPipelinedPerSec: round(mean(rates.pipelined)),
-        rawPerSec: round(mean(rates.raw)),
-        ratio: Number((mean(rates.layer) / mean(rates.raw)).toFixed(3)),
+        layerPerSec: round(meanOf(rates.layer, 'perSec')),
+        layerPipelinedPerSec: round(meanOf(rates.pipelined, 'perSec')),
+        rawPerSec: round(meanOf(rates.raw, 'perSec')),
+        ratio: Number((meanOf(rates.layer, 'perSec') / meanOf(rates.raw, 'perSec')).toFixed(3)),
+        layerCpuUsPerSignature: round(meanOf(rates.layer, 'cpuUsPerSignature')),
+        rawCpuUsPerSignature: round(meanOf(rates.raw, 'cpuUsPerSignature')),
       };
     }
   } finally {
@@ -151,7 +167,7 @@ try {
   for (const kind of ['rsa', 'ec'] as const) {
     const figures = results[kind];
     console.log(
-      `${kind === 'rsa' ? 'RSA-2048 PKCS#1' : 'EC P-256 ECDSA '}: layer ${figures.layerPerSec}/s (pipelined ${figures.layerPipelinedPerSec}/s), raw pkcs11js ${figures.rawPerSec}/s, ratio ${figures.ratio}`,
+      `${kind === 'rsa' ? 'RSA-2048 PKCS#1' : 'EC P-256 ECDSA '}: layer ${figures.layerPerSec}/s (pipelined ${figures.layerPipelinedPerSec}/s), raw pkcs11js ${figures.rawPerSec}/s, ratio ${figures.ratio}; CPU per signature ${figures.layerCpuUsPerSignature} µs layer vs ${figures.rawCpuUsPerSignature} µs raw`,
     );
   }
   console.log(`wrote ${out}`);
