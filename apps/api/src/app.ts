@@ -56,7 +56,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
   });
 
-  const store = new Store(await openDatabase(config.database), config.database.kind);
+  const database = await openDatabase(config.database, (error) =>
+    app.log.warn({ err: error }, 'idle database connection lost'),
+  );
+  const store = new Store(database, config.database.kind);
   const metrics = new ApiMetrics();
   const hub = options.hub ?? new InProcessHub();
   const ctx: AppContext = {
@@ -72,11 +75,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
   app.decorate('eimza', ctx);
 
+  let closing = false;
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A request that was in flight at shutdown must not leave a keep-alive socket holding the server open.
+    if (closing) reply.header('connection', 'close');
   });
   // Shutdown: end the SSE streams first, or closing the server would wait for the browsers.
   app.addHook('preClose', async () => {
+    closing = true;
     ctx.streams.closeAll();
     await ctx.sweeper.stop();
   });

@@ -2,6 +2,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './plugins/config.js';
 import { createValidator } from './validation.js';
 
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 /** Listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight requests, ends SSE streams, closes the database. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +16,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // A client that keeps a connection busy must not keep the process alive for ever.
+    setTimeout(() => {
+      app.log.error('shutdown took too long; closing every connection');
+      app.server.closeAllConnections();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

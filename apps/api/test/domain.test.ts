@@ -6,6 +6,7 @@ import { buildTexts, formProblem, STATEMENTS } from '../src/domain/texts.js';
 import { drawVerificationCode } from '../src/domain/verification-code.js';
 import { redactUrl } from '../src/plugins/logging.js';
 import { ConfigError, loadConfig } from '../src/plugins/config.js';
+import { loadTrustStore } from '../src/validation.js';
 
 describe('verification codes', () => {
   it('are 15 digits with a Luhn check digit, and spread over every digit', () => {
@@ -163,5 +164,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ EIMZA_SESSION_TTL: '0' })).toThrow(/EIMZA_SESSION_TTL/);
     expect(() => loadConfig({ EIMZA_REVOCATION: 'maybe' })).toThrow(/EIMZA_REVOCATION/);
     expect(() => loadConfig({ EIMZA_SERVICE_ORIGIN: 'not a url' })).toThrow(/ORIGIN/);
+  });
+
+  it('refuses trust paths that do not exist or hold no certificate', () => {
+    expect(() =>
+      loadTrustStore({ trustAnchors: ['/nonexistent/anchors.pem'], trustIntermediates: [] }),
+    ).toThrow(/does not exist/);
+    expect(() =>
+      loadTrustStore({ trustAnchors: ['/proc/self/status'], trustIntermediates: [] }),
+    ).toThrow();
   });
 });

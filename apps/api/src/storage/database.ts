@@ -22,7 +22,7 @@ function sqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
 }
 
-function postgres(url: string): Kysely<Database> {
+function postgres(url: string, onIdleError: (error: Error) => void): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -34,12 +34,18 @@ function postgres(url: string): Kysely<Database> {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection dropped by the server (restart, failover) is not fatal: the pool discards
+  // it and the next query connects again. Unhandled, the event would end the process.
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openDatabase(config: DatabaseConfig): Promise<Kysely<Database>> {
-  const db = config.kind === 'sqlite' ? sqlite(config.path) : postgres(config.url);
+export async function openDatabase(
+  config: DatabaseConfig,
+  onIdleError: (error: Error) => void = () => {},
+): Promise<Kysely<Database>> {
+  const db = config.kind === 'sqlite' ? sqlite(config.path) : postgres(config.url, onIdleError);
   const migrator = new Migrator({ db, provider: migrations(config.kind) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
