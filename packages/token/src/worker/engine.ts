@@ -398,10 +398,9 @@ export class TokenEngine {
     pin: string | null,
   ): boolean {
     const userType = role === 'so' ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
-    const attempt = () =>
-      pin === null
-        ? token.module.api.C_Login(session, userType)
-        : token.module.api.C_Login(session, userType, pin);
+    // pkcs11js cannot pass a NULL PIN; an empty one (length 0) is what PIN-pad drivers such as OpenSC take as
+    // "ask on the reader".
+    const attempt = () => token.module.api.C_Login(session, userType, pin ?? '');
     try {
       attempt();
       return true;
