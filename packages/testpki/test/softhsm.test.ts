@@ -226,6 +226,30 @@ describe('provisionSoftHsmTokens', () => {
     ).rejects.toThrow(/holds a rsa2048 key, not the requested ec-p256/u);
   });
 
+  it('says to install softhsm2 when softhsm2-util cannot be found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eimza-softhsm-nopath-'));
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(
+        provisionSoftHsmTokens({
+          dir,
+          pki: tokens.pki,
+          pin: tokens.pin,
+          puk: tokens.puk,
+          tokens: [
+            { label: 'EIMZA-NEW', keyType: 'ec-p256', tckn: '10000000146', name: 'AHMET YILMAZ' },
+          ],
+        }),
+      ).rejects.toThrow(
+        'softhsm2-util was not found: install softhsm2 (apt-get install softhsm2).',
+      );
+    } finally {
+      process.env.PATH = path;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects labels longer than a PKCS#11 token label', async () => {
     await expect(
       provisionSoftHsmTokens({

@@ -67,6 +67,9 @@ export async function ensureOpenCryptokiToken(
 ): Promise<OpenCryptokiToken> {
   const started = performance.now();
   assertOpenCryptokiAvailable();
+  if (!options.label || Buffer.byteLength(options.label) > 32) {
+    throw new Error(`Token label "${options.label}" must be 1 to 32 bytes long.`);
+  }
   assertPinLength('PIN', options.pin);
   assertPinLength('PUK', options.puk);
   const { script, execArgv } = childArgs();
