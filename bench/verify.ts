@@ -233,7 +233,7 @@ async function main(): Promise<void> {
         rawVerifier(type),
       );
       const opensslCmsPerSec = opensslRate(fixture, caPem);
-      const threads = availableParallelism();
+      const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
       const workerCadesPerSec = await workerRate(fixture, threads);
       results[type] = {
         cadesPerSec: Math.round(cadesPerSec),
