@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { InProcessHub } from '../src/plugins/sse-hub.js';
+import { ExpirySweeper } from '../src/plugins/sweeper.js';
 import { openDatabase } from '../src/storage/database.js';
 import { CodeCollisionError, Store, type NewSession } from '../src/storage/store.js';
 import { drawVerificationCode } from '../src/domain/verification-code.js';
@@ -168,6 +171,25 @@ for (const fixture of databaseFixtures()) {
           'session-created',
           'expired',
         ]);
+      });
+
+      it('the sweeper tells the hub about every session it expires', async () => {
+        const hub = new InProcessHub();
+        const heard: string[] = [];
+        const overdue = newSession({ createdAt: Date.now() - 10_000, expiresAt: Date.now() - 5 });
+        await store.createSession(overdue, audit());
+        hub.subscribe(overdue.id, () => heard.push(overdue.id));
+        let counted = 0;
+        const sweeper = new ExpirySweeper(
+          store,
+          hub,
+          pino({ enabled: false }),
+          (n) => (counted += n),
+        );
+        await sweeper.sweep();
+        await sweeper.stop();
+        expect(heard).toEqual([overdue.id]);
+        expect(counted).toBeGreaterThanOrEqual(1);
       });
 
       it('answers a ping', async () => {
