@@ -58,34 +58,38 @@ afterAll(async () => {
 });
 
 describe('session events (SSE over a listening server)', () => {
-  it('sends pending, then signed within 100 ms of the submission, then ends the stream', async () => {
-    const s = await newSession();
-    const sse = await openSse(eventsUrl(base, s));
-    expect(sse.status).toBe(200);
-    expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
-    const first = await sse.next();
-    expect(first).toMatchObject({ event: 'state', data: { state: 'pending' } });
+  it('sends pending, then signed within 100 ms of the submission, then ends the stream (5 samples)', async () => {
+    const afterAnswer: number[] = [];
+    const afterSend: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await newSession();
+      const sse = await openSse(eventsUrl(base, s));
+      expect(sse.status).toBe(200);
+      expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(await sse.next()).toMatchObject({ event: 'state', data: { state: 'pending' } });
 
-    const body = await signedBody(s.verificationCode);
-    const sent = performance.now();
-    const res = await fetch(`${base}${API}/challenges/${s.verificationCode}/signatures`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const answered = performance.now();
-    expect(res.status).toBe(200);
-    const signed = await sse.next();
-    expect(signed.event).toBe('state');
-    expect(signed.data).toMatchObject({ state: 'signed', signer: { tckn: TCKN } });
-    const afterAnswer = signed.at - answered;
-    const afterSend = signed.at - sent;
+      const body = await signedBody(s.verificationCode);
+      const sent = performance.now();
+      const res = await fetch(`${base}${API}/challenges/${s.verificationCode}/signatures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const answered = performance.now();
+      expect(res.status).toBe(200);
+      const signed = await sse.next();
+      expect(signed.event).toBe('state');
+      expect(signed.data).toMatchObject({ state: 'signed', signer: { tckn: TCKN } });
+      afterAnswer.push(signed.at - answered);
+      afterSend.push(signed.at - sent);
+      await sse.ended;
+      expect(sse.events).toHaveLength(2);
+    }
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
     console.log(
-      `SSE latency: event ${afterAnswer.toFixed(1)} ms after the 200 arrived; ${afterSend.toFixed(1)} ms after the submission was sent (validation included)`,
+      `SSE latency (ms) after the 200 arrived: ${fmt(afterAnswer)}; after the submission was sent (validation included): ${fmt(afterSend)}`,
     );
-    expect(afterAnswer).toBeLessThan(100);
-    await sse.ended;
-    expect(sse.events).toHaveLength(2);
+    expect(Math.max(...afterAnswer)).toBeLessThan(100);
   });
 
   it('sends rejected with its code when the signer is another person', async () => {
