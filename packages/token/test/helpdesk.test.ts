@@ -110,3 +110,14 @@ describe('change PUK', () => {
     });
   });
 });
+
+describe('helpdesk work beside a signing session', () => {
+  it('changing the PIN leaves an open signing session on the token logged in', async () => {
+    const session = await fixture.service.openSigningSession(certificate.id, fixture.tokens.pin);
+    await fixture.service.changePin(serial, fixture.tokens.pin, '975310');
+    await session.signData(Buffer.from('still signing'), { hash: 'SHA-256' });
+    await fixture.service.changePin(serial, '975310', fixture.tokens.pin);
+    await session.signData(Buffer.from('still signing'), { hash: 'SHA-256' });
+    await session.close();
+  });
+});

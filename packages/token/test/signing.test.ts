@@ -240,11 +240,29 @@ describe('signing errors', () => {
       fixture.service.openSigningSession(certificate.id, '000000'),
     ).rejects.toMatchObject({ code: 'PIN_INCORRECT' });
     const second = await fixture.service.openSigningSession(certificate.id, fixture.tokens.pin);
-    const signature = await second.signData(Buffer.from('x'), { hash: 'SHA-256' });
-    expect(opensslVerify(certificate.der, Buffer.from('x'), signature, { hash: 'SHA-256' })).toBe(
-      true,
-    );
+    // The first session survives the other's failed login (its key handle is found again after the re-login).
+    for (const session of [second, first]) {
+      const signature = await session.signData(Buffer.from('x'), { hash: 'SHA-256' });
+      expect(opensslVerify(certificate.der, Buffer.from('x'), signature, { hash: 'SHA-256' })).toBe(
+        true,
+      );
+    }
     await Promise.all([first.close(), second.close()]);
+  });
+
+  it('closes a session whose login another session lost with a wrong PIN', async () => {
+    const certificate = byLabel('SIGN-EC384');
+    const first = await fixture.service.openSigningSession(certificate.id, fixture.tokens.pin);
+    await expect(
+      fixture.service.openSigningSession(certificate.id, '000000'),
+    ).rejects.toMatchObject({ code: 'PIN_INCORRECT' });
+    await expect(first.signData(Buffer.from('x'), { hash: 'SHA-384' })).rejects.toMatchObject({
+      code: 'SESSION_CLOSED',
+      detail: { reason: 'the token was logged out' },
+    });
+    const again = await fixture.service.openSigningSession(certificate.id, fixture.tokens.pin);
+    await again.signData(Buffer.from('x'), { hash: 'SHA-384' });
+    await again.close();
   });
 
   it('reports unknown certificates and tokens', async () => {

@@ -50,6 +50,10 @@ const CKG_MGF1: Record<HashAlgorithm, number> = {
   'SHA-512': pkcs11js.CKG_MGF1_SHA512,
 };
 const SIGNATURE_BUFFER_BYTES = 1024;
+/** CK_STATE values (PKCS#11 2.40, 5.6); pkcs11js does not export them. */
+const CKS_RO_USER_FUNCTIONS = 1;
+const CKS_RW_USER_FUNCTIONS = 3;
+const STALE_HANDLE = new Set(['CKR_OBJECT_HANDLE_INVALID', 'CKR_KEY_HANDLE_INVALID']);
 
 /**
  * All PKCS#11 work, synchronous, run inside the worker thread. One instance per worker; calls arrive one at a
@@ -163,13 +167,43 @@ export class TokenEngine {
       });
     }
     const { mechanism, data, ec } = this.signingMechanism(session, hash, options.scheme, digest);
-    const { module, handle, key } = session;
-    try {
-      module.api.C_SignInit(handle, mechanism, key);
-      const signature = module.api.C_Sign(handle, data, Buffer.alloc(SIGNATURE_BUFFER_BYTES));
+    const sign = () => {
+      session.module.api.C_SignInit(session.handle, mechanism, session.key);
+      const signature = session.module.api.C_Sign(
+        session.handle,
+        data,
+        Buffer.alloc(SIGNATURE_BUFFER_BYTES),
+      );
       return new Uint8Array(ec ? ecdsaRawToDer(signature) : signature);
+    };
+    try {
+      return sign();
+    } catch (error) {
+      if (!STALE_HANDLE.has(ckrName(error) ?? '') || !this.refindKey(session))
+        throw this.sessionFailure(session, error, 'C_Sign');
+    }
+    try {
+      return sign();
     } catch (error) {
       throw this.sessionFailure(session, error, 'C_Sign');
+    }
+  }
+
+  /**
+   * A logout on the token (another session re-checking its PIN, a PIN change) drops the handles of private
+   * objects on some modules (SoftHSM2) while the login itself is restored: find the key again by its CKA_ID.
+   */
+  private refindKey(session: SigningState): boolean {
+    try {
+      const key = this.findObject(session.module, session.handle, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+        { type: pkcs11js.CKA_ID, value: Buffer.from(session.certificate.ckaId, 'hex') },
+      ]);
+      if (!key) return false;
+      session.key = key;
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -388,8 +422,9 @@ export class TokenEngine {
   }
 
   /**
-   * C_Login. Returns false when the application was already logged in as that user (another signing session on
-   * the same token): then the PIN is still checked, by logging out and in again, so a wrong PIN never passes.
+   * C_Login. When the application is already logged in (another signing session on the same token) the PIN is
+   * still checked, by logging out and in again, so a wrong PIN never passes. Returns whether the caller may log
+   * out when done: not when other sessions rely on the login.
    */
   private login(
     token: PresentToken,
@@ -411,7 +446,7 @@ export class TokenEngine {
     try {
       token.module.api.C_Logout(session);
       attempt();
-      return true;
+      return false;
     } catch (error) {
       throw this.pinFailure(token, error, role, 'C_Login');
     }
@@ -568,9 +603,30 @@ export class TokenEngine {
         detail: { fn, ...(ckrName(error) ? { ckr: ckrName(error) } : {}) },
       });
     }
+    if (!this.isLoggedIn(session)) {
+      // Another session's failed PIN check (or a PIN change elsewhere) logged the token out: this login is gone.
+      this.closeSession(session.id);
+      return new TokenError('SESSION_CLOSED', {
+        tokenSerial: serial,
+        detail: {
+          fn,
+          reason: 'the token was logged out',
+          ...(ckrName(error) ? { ckr: ckrName(error) } : {}),
+        },
+      });
+    }
     const mapped = toTokenError(error, { fn, tokenSerial: serial, inSession: true });
     if (mapped.code === 'SESSION_CLOSED') this.closeSession(session.id);
     return mapped;
+  }
+
+  private isLoggedIn(session: SigningState): boolean {
+    try {
+      const { state } = session.module.api.C_GetSessionInfo(session.handle);
+      return state === CKS_RO_USER_FUNCTIONS || state === CKS_RW_USER_FUNCTIONS;
+    } catch {
+      return false;
+    }
   }
 }
 
