@@ -141,6 +141,8 @@ const CURVES: Readonly<Record<string, { name: string; bits: number }>> = {
   [OID.p521]: { name: 'P-521', bits: 521 },
 };
 
+const MAX_RSA_BITS = 16_384;
+
 export function readKeyInfo(spki: Tlv): KeyInfo {
   const c = new Cursor(spki, Tag.SEQUENCE);
   const alg = readAlgorithm(c.next(Tag.SEQUENCE));
@@ -156,6 +158,10 @@ export function readKeyInfo(spki: Tlv): KeyInfo {
     while (i < n.length - 1 && n[i] === 0) i++;
     const lead = n[i]!;
     const bitLen = (n.length - i - 1) * 8 + (lead === 0 ? 0 : 32 - Math.clz32(lead));
+    // Bounds the cost of one verification: input keys are attacker-chosen.
+    if (bitLen > MAX_RSA_BITS) throw new DerError(`RSA modulus of ${bitLen} bits is too large`);
+    if (e.length > 5 || (e.length === 5 && e[0] !== 0))
+      throw new DerError('RSA exponent too large');
     return {
       type: 'rsa',
       bits: bitLen,
