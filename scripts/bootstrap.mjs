@@ -22,6 +22,7 @@ const debianPackages = {
     openssl: '/usr/bin/openssl',
     opencryptoki: '/usr/sbin/pkcsslotd',
     postgresql: '/usr/lib/postgresql/15/bin/postgres',
+    chromium: '/usr/bin/chromium',
   },
 };
 
