@@ -89,7 +89,9 @@ const HANDLED = new Set<string>([
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function uri(gn: Tlv): string | undefined {
-  return gn.tag === ctxPrim(6) ? Buffer.from(gn.value).toString('latin1') : undefined;
+  return gn.tag === ctxPrim(6)
+    ? Buffer.from(gn.buf.buffer, gn.buf.byteOffset + gn.valueStart, gn.length).toString('latin1')
+    : undefined;
 }
 
 function parseExtension(out: Mutable<Certificate>, oid: string, value: Tlv): void {

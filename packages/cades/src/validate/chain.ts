@@ -62,6 +62,33 @@ export type ChainResult =
       readonly detail: string;
     };
 
+interface PathSearch {
+  readonly pool: readonly Certificate[];
+  readonly trust: TrustStore;
+  readonly policy: AlgorithmPolicy;
+  readonly path: Certificate[];
+  readonly seen: Set<string>;
+}
+
+function extend(s: PathSearch, cert: Certificate): boolean {
+  if (s.trust.isAnchor(cert)) return true;
+  if (s.path.length > MAX_DEPTH) return false;
+  const candidates = [...s.trust.bySubjectName(cert.issuer)];
+  for (const p of s.pool) if (bytesEqual(p.subject, cert.issuer)) candidates.push(p);
+  if (candidates.length > 1) {
+    candidates.sort((a, b) => Number(s.trust.isAnchor(b)) - Number(s.trust.isAnchor(a)));
+  }
+  for (const cand of candidates) {
+    if (s.seen.has(cand.id) || !isIssuedBy(cert, cand, s.policy)) continue;
+    s.seen.add(cand.id);
+    s.path.push(cand);
+    if (extend(s, cand)) return true;
+    s.path.pop();
+    s.seen.delete(cand.id);
+  }
+  return false;
+}
+
 /** Finds a path from `leaf` to an anchor (leaf first, anchor last), trying anchors first. */
 export function buildPath(
   leaf: Certificate,
@@ -69,25 +96,8 @@ export function buildPath(
   trust: TrustStore,
   policy: AlgorithmPolicy,
 ): Certificate[] | undefined {
-  const path: Certificate[] = [leaf];
-  const seen = new Set<string>([leaf.id]);
-  const walk = (cert: Certificate): boolean => {
-    if (trust.isAnchor(cert)) return true;
-    if (path.length > MAX_DEPTH) return false;
-    const candidates = [...trust.bySubjectName(cert.issuer)];
-    for (const p of pool) if (bytesEqual(p.subject, cert.issuer)) candidates.push(p);
-    candidates.sort((a, b) => Number(trust.isAnchor(b)) - Number(trust.isAnchor(a)));
-    for (const cand of candidates) {
-      if (seen.has(cand.id) || !isIssuedBy(cert, cand, policy)) continue;
-      seen.add(cand.id);
-      path.push(cand);
-      if (walk(cand)) return true;
-      path.pop();
-      seen.delete(cand.id);
-    }
-    return false;
-  };
-  return walk(leaf) ? path : undefined;
+  const s: PathSearch = { pool, trust, policy, path: [leaf], seen: new Set([leaf.id]) };
+  return extend(s, leaf) ? s.path : undefined;
 }
 
 function describe(cert: Certificate, index: number): string {

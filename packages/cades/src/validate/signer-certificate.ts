@@ -15,11 +15,12 @@ export function findSignerCertificate(
   if (sid.kind === 'keyId') {
     return pool.find((c) => c.subjectKeyId !== undefined && bytesEqual(c.subjectKeyId, sid.keyId));
   }
-  const match = (c: Certificate): boolean =>
-    bytesEqual(c.serial, sid.serial) && bytesEqual(c.issuer, sid.issuer);
-  return (
-    pool.find(match) ?? trust.bySubjectName(sid.issuer).find(match) ?? trust.anchors.find(match)
-  );
+  const { serial, issuer } = sid;
+  for (const list of [pool, trust.bySubjectName(issuer), trust.anchors]) {
+    for (const c of list)
+      if (bytesEqual(c.serial, serial) && bytesEqual(c.issuer, issuer)) return c;
+  }
+  return undefined;
 }
 
 /**
