@@ -441,6 +441,149 @@ describe('validateCades algorithm constraints and variants', () => {
     expect(sd.children!.length).toBeGreaterThan(3);
   });
 
+  it('enforces basicConstraints cA, keyCertSign and pathLen on CA certificates (OpenSSL-made chains)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eimza-chain-'));
+    try {
+      const ext = (name: string, body: string): void =>
+        writeFileSync(join(dir, `${name}.ext`), body);
+      ext('root', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+      ext(
+        'root0',
+        'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n',
+      );
+      ext('ca', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+      ext(
+        'notca',
+        'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign,digitalSignature\n',
+      );
+      ext(
+        'nosign',
+        'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\n',
+      );
+      ext('ee', 'basicConstraints=CA:FALSE\nkeyUsage=critical,nonRepudiation,digitalSignature\n');
+      const key = (n: string): void =>
+        openssl(
+          [
+            'genpkey',
+            '-algorithm',
+            'EC',
+            '-pkeyopt',
+            'ec_paramgen_curve:P-256',
+            '-out',
+            `${n}.key`,
+          ],
+          dir,
+        );
+      const root = (n: string): void => {
+        key(n);
+        openssl(
+          [
+            'req',
+            '-x509',
+            '-key',
+            `${n}.key`,
+            '-subj',
+            `/CN=${n}`,
+            '-days',
+            '2',
+            '-out',
+            `${n}.pem`,
+            '-extensions',
+            'v3',
+            '-config',
+            `${n}.cnf`,
+          ],
+          dir,
+        );
+      };
+      const issue = (n: string, issuer: string, e: string): void => {
+        key(n);
+        openssl(['req', '-new', '-key', `${n}.key`, '-subj', `/CN=${n}`, '-out', `${n}.csr`], dir);
+        openssl(
+          [
+            'x509',
+            '-req',
+            '-in',
+            `${n}.csr`,
+            '-CA',
+            `${issuer}.pem`,
+            '-CAkey',
+            `${issuer}.key`,
+            '-set_serial',
+            String(Date.now() % 1e9),
+            '-days',
+            '1',
+            '-extfile',
+            `${e}.ext`,
+            '-out',
+            `${n}.pem`,
+          ],
+          dir,
+        );
+      };
+      for (const [n, e] of [
+        ['r', 'root'],
+        ['r0', 'root0'],
+      ] as const) {
+        writeFileSync(
+          join(dir, `${n}.cnf`),
+          `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${readFileSync(join(dir, `${e}.ext`), 'utf8')}`,
+        );
+        root(n);
+      }
+      const chainCase = async (rootName: string, caExt: string): Promise<Report> => {
+        const ca = `${rootName}-${caExt}`;
+        issue(ca, rootName, caExt);
+        issue(`${ca}-ee`, ca, 'ee');
+        openssl(
+          [
+            'cms',
+            '-sign',
+            '-cades',
+            '-binary',
+            '-md',
+            'sha256',
+            '-signer',
+            `${ca}-ee.pem`,
+            '-inkey',
+            `${ca}-ee.key`,
+            '-certfile',
+            `${ca}.pem`,
+            '-in',
+            'in.bin',
+            '-outform',
+            'DER',
+            '-out',
+            `${ca}.der`,
+          ],
+          dir,
+        );
+        return validateCades({
+          cms: new Uint8Array(readFileSync(join(dir, `${ca}.der`))),
+          content: CONTENT,
+          trust: TrustStore.fromPem([
+            readFileSync(join(dir, 'r.pem'), 'utf8'),
+            readFileSync(join(dir, 'r0.pem'), 'utf8'),
+          ]),
+          revocation: { mode: 'off' },
+        });
+      };
+      writeFileSync(join(dir, 'in.bin'), CONTENT);
+      expectOutcome(await chainCase('r', 'ca'), 'TOTAL_PASSED');
+      const notCa = await chainCase('r', 'notca');
+      expectOutcome(notCa, 'INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE');
+      expect(notCa.checks.at(-1)?.detail).toMatch(/not a CA/);
+      const noSign = await chainCase('r', 'nosign');
+      expectOutcome(noSign, 'INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE');
+      expect(noSign.checks.at(-1)?.detail).toMatch(/keyCertSign/);
+      const pathLen = await chainCase('r0', 'ca');
+      expectOutcome(pathLen, 'INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE');
+      expect(pathLen.checks.at(-1)?.detail).toMatch(/pathLenConstraint 0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads anchors from a directory (TrustStore.fromDirectory)', async () => {
     reset();
     const dir = mkdtempSync(join(tmpdir(), 'eimza-anchors-'));
