@@ -584,6 +584,71 @@ describe('validateCades algorithm constraints and variants', () => {
     }
   });
 
+  it('validates every signer when the configured count allows two', async () => {
+    reset();
+    const a = await signer('rsa2048');
+    const b = await signer('ec-p256');
+    const dir = mkdtempSync(join(tmpdir(), 'eimza-two-'));
+    try {
+      for (const [n, s] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
+        writeFileSync(join(dir, `${n}.pem`), s.certificate.pem);
+        writeFileSync(join(dir, `${n}.key`), s.privateKeyPem);
+      }
+      writeFileSync(
+        join(dir, 'chain.pem'),
+        a.certificate.chain[0]!.pem + b.certificate.chain[0]!.pem,
+      );
+      writeFileSync(join(dir, 'in.bin'), CONTENT);
+      openssl(
+        [
+          'cms',
+          '-sign',
+          '-cades',
+          '-binary',
+          '-md',
+          'sha256',
+          '-signer',
+          'a.pem',
+          '-inkey',
+          'a.key',
+          '-signer',
+          'b.pem',
+          '-inkey',
+          'b.key',
+          '-certfile',
+          'chain.pem',
+          '-in',
+          'in.bin',
+          '-outform',
+          'DER',
+          '-out',
+          's.der',
+        ],
+        dir,
+      );
+      const cms = new Uint8Array(readFileSync(join(dir, 's.der')));
+      expectOutcome(await validate(cms), 'TOTAL_FAILED', 'FORMAT_FAILURE');
+      const both = await validate(cms, { signerCount: 2 });
+      expectOutcome(both, 'TOTAL_PASSED');
+      expect(both.checks.filter((c) => c.name.endsWith('(signer 2)'))).toHaveLength(
+        CHECK_NAMES.length - 1,
+      );
+      const root = decodeTree(cms);
+      const sd = signedDataOf(root);
+      const second = sd.children![sd.children!.length - 1]!.children![1]!;
+      const sig = second.children!.find((c) => c.tag === 0x04)!;
+      sig.value = flipByte(sig.value!, 10);
+      const tampered = await validate(encodeTree(root), { signerCount: 2 });
+      expectOutcome(tampered, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE');
+      expect(tampered.checks.at(-1)?.name).toBe('signature (signer 2)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads anchors from a directory (TrustStore.fromDirectory)', async () => {
     reset();
     const dir = mkdtempSync(join(tmpdir(), 'eimza-anchors-'));
