@@ -1,5 +1,5 @@
 import type { Report } from '@eimza/protocol';
-import { Tag, bytesEqual, decodeOid, decodeTime } from '../der/reader.js';
+import { Tag, bytesEqual, decodeOid, decodeTime, type Tlv } from '../der/reader.js';
 import {
   DEFAULT_ALGORITHM_POLICY,
   algorithmProblem,
@@ -81,7 +81,7 @@ interface Ctx {
   readonly primary: boolean;
 }
 
-function singleValue(si: SignerInfo, oid: string, what: string) {
+function singleValue(si: SignerInfo, oid: string, what: string): Tlv {
   const a = findAttribute(si.signedAttrs, oid);
   if (!a) return fail('SIG_CONSTRAINTS_FAILURE', `missing signed attribute ${what}`);
   if (a.values.length !== 1) return fail('FORMAT_FAILURE', `${what} must have exactly one value`);
@@ -90,7 +90,6 @@ function singleValue(si: SignerInfo, oid: string, what: string) {
 
 async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   const { opts, rb, sd, suffix } = c;
-  let data: Uint8Array | undefined;
   if (
     !rb.run(`content${suffix}`, (): string => {
       if (!si.signedAttrsDer)
@@ -98,7 +97,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
       if (sd.eContent && opts.content && !bytesEqual(sd.eContent, opts.content)) {
         fail('HASH_FAILURE', 'detached content differs from the encapsulated content');
       }
-      data = sd.eContent ?? opts.content;
+      const data = sd.eContent ?? opts.content;
       if (!data) return fail('SIGNED_DATA_NOT_FOUND', 'detached signature and no content given');
       if (opts.expectedContent && !bytesEqual(data, opts.expectedContent)) {
         fail('SIGNED_DATA_NOT_FOUND', 'the signed content differs from the expected content');
