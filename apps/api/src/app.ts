@@ -18,6 +18,8 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerVerifyRoute } from './routes/verify.js';
+import { portalPlugin } from './portal/plugin.js';
+import type { SmsSender } from './portal/sms.js';
 import { registerSchemas } from './schemas.js';
 import { openDatabase } from './storage/database.js';
 import { Store } from './storage/store.js';
@@ -31,6 +33,8 @@ export interface BuildAppOptions {
   /** Where JSON log lines go; logging is off when neither this nor `log` is set. */
   readonly logStream?: Writable;
   readonly log?: boolean;
+  /** Where the portal's SMS codes go; the development outbox (/dev/sms-outbox) by default. */
+  readonly sms?: SmsSender;
 }
 
 /** Builds the API: opens and migrates the database, registers plugins and every route. */
@@ -120,6 +124,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     { prefix: PROTOCOL_BASE_PATH },
   );
+  await app.register(portalPlugin, { ctx, ...(options.sms ? { sms: options.sms } : {}) });
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
 

@@ -23,7 +23,13 @@ export interface StoredSession {
 export type NewSession = Omit<StoredSession, 'state' | 'decidedAt' | 'signer' | 'rejection'>;
 
 export type AuditEventName =
-  'session-created' | 'challenge-fetched' | 'signed' | 'rejected' | 'expired';
+  | 'session-created'
+  | 'challenge-fetched'
+  | 'signed'
+  | 'rejected'
+  | 'expired'
+  /** The portal acted on a signed session (login, E-Onay, a certificate operation, an application). */
+  | 'portal-action';
 
 export interface AuditEvent {
   readonly sessionId: string | null;
