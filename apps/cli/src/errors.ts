@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { isTokenError, type PinState } from '@eimza/token';
-import type { CliErrorCode, ErrorCode } from './exit-codes.js';
+import type { CliErrorCode, ErrorCode, ExitCodeValue } from './exit-codes.js';
 
 /** Values that fill the localised message; never a PIN or PUK. */
 export type MessageParams = Record<string, string | number>;
@@ -70,4 +70,15 @@ export function toCliError(error: unknown): CliError {
   }
   const kind = error instanceof Error ? error.name : typeof error;
   return new CliError('INTERNAL', { detail: kind });
+}
+
+/**
+ * A command that has already printed its own outcome (e.g. `sign` with state `rejected`) and only needs the
+ * process to end with `exitCode`.
+ */
+export class ReportedOutcome extends Error {
+  override readonly name = 'ReportedOutcome';
+  constructor(readonly exitCode: ExitCodeValue) {
+    super(`exit ${exitCode}`);
+  }
 }

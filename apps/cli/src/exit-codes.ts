@@ -10,6 +10,10 @@ export const ExitCode = {
   TOKEN_OPERATION_FAILED: 5,
   INTERNAL: 6,
   FILE_ERROR: 7,
+  REJECTED: 8,
+  EXPIRED: 9,
+  SERVER_UNREACHABLE: 10,
+  CODE_NOT_USABLE: 11,
   CANCELLED: 130,
 } as const;
 
@@ -33,6 +37,9 @@ export type CliErrorCode =
   | 'INPUT_READ_FAILED'
   | 'OUTPUT_WRITE_FAILED'
   | 'CANCELLED_BY_USER'
+  | 'INVALID_CODE'
+  | 'CERTIFICATE_CHOICE_NEEDED'
+  | 'TRUST_UNREADABLE'
   | 'INTERNAL';
 
 export type ErrorCode = CliErrorCode | TokenErrorCode;
@@ -74,6 +81,9 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
   TOKEN_WRITE_PROTECTED: ExitCode.TOKEN_OPERATION_FAILED,
   DEVICE_ERROR: ExitCode.TOKEN_OPERATION_FAILED,
 
+  INVALID_CODE: ExitCode.USAGE,
+  CERTIFICATE_CHOICE_NEEDED: ExitCode.USAGE,
+  TRUST_UNREADABLE: ExitCode.FILE_ERROR,
   INPUT_READ_FAILED: ExitCode.FILE_ERROR,
   OUTPUT_WRITE_FAILED: ExitCode.FILE_ERROR,
 
@@ -86,4 +96,4 @@ export function exitCodeFor(code: ErrorCode): ExitCodeValue {
 }
 
 /** The exit codes in the order `--help` and docs/cli.md list them. */
-export const DOCUMENTED_EXIT_CODES: ExitCodeValue[] = [0, 1, 2, 3, 4, 5, 6, 7, 130];
+export const DOCUMENTED_EXIT_CODES: ExitCodeValue[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130];

@@ -2,9 +2,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { certsCommand } from './commands/certs.js';
 import { pinCommand, type PinOptions } from './commands/pin.js';
 import { HASH_CHOICES, signTextCommand, type SignTextOptions } from './commands/sign-text.js';
+import { signCommand, type SignOptions } from './commands/sign.js';
 import { tokensCommand } from './commands/tokens.js';
 import type { Context, GlobalOptions } from './context.js';
-import { CliError, toCliError } from './errors.js';
+import { CliError, ReportedOutcome, toCliError } from './errors.js';
 import { DOCUMENTED_EXIT_CODES, ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
 import { createTranslator, LANGS, pickLang, type Translate } from './i18n.js';
 import { colorEnabled, Output } from './output.js';
@@ -53,6 +54,7 @@ async function parseAndRun(
     return ExitCode.OK;
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.OK;
+    if (error instanceof ReportedOutcome) return error.exitCode;
     // No command given: commander showed the help (on stderr); a --json caller still gets its one object.
     if (error instanceof CommanderError && error.code === 'commander.help' && json) {
       renderError(t, out, new CliError('USAGE', { detail: t('help.commandRequired') }));
@@ -167,6 +169,18 @@ function buildProgram(
     .option('--pin-stdin', t('signText.options.pinStdin'))
     .action(async (options: SignTextOptions, command: Command) =>
       signTextCommand(globals(command), options),
+    );
+
+  program
+    .command('sign')
+    .description(t('sign.description'))
+    .requiredOption('--code <digits>', t('sign.options.code'))
+    .option('--api <url>', t('sign.options.api'))
+    .option('--cert <id>', t('sign.options.cert'))
+    .option('--pin-stdin', t('sign.options.pinStdin'))
+    .option('--yes', t('sign.options.yes'))
+    .action(async (options: SignOptions, command: Command) =>
+      signCommand(globals(command), options),
     );
 
   const pin = program.command('pin').description(t('pin.description')).helpCommand(false);
