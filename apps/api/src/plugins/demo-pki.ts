@@ -53,7 +53,11 @@ export async function startDemoPki(
       { cause: error },
     );
   }
-  const trust = TrustStore.fromPem(pki.anchors().map((a) => a.pem));
+  // The issuing CAs complete chains for cards that hold only their own certificate.
+  const trust = TrustStore.fromPem(
+    pki.anchors().map((a) => a.pem),
+    [pki.issuingCa('rsa').pem, pki.issuingCa('ec').pem],
+  );
   return {
     validator: cadesValidator(trust, config),
     servicesUrl: services.url,

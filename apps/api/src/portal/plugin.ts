@@ -132,6 +132,11 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
     );
   }
 
+  // No icon: an empty answer keeps the browser's request out of the error console.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.code(204).send(),
+  );
+
   const loginOf = (request: FastifyRequest): [string, PortalLogin] | undefined => {
     const id = cookieValue(request.headers.cookie, COOKIE);
     const login = state.findLogin(id, Date.now());

@@ -104,6 +104,7 @@ async function startSigning(request, title, done) {
   $('sign-title').textContent = title;
   $('sign-status').textContent = 'Doğrulama kodu alınıyor…';
   $('copy-status').textContent = '';
+  $('sign-code').textContent = '';
   signState('none');
   show('view-sign');
   const { ok, data } = await call('POST', '/portal/api/sign', request);
