@@ -4,6 +4,7 @@ import { pinCommand, type PinOptions } from './commands/pin.js';
 import { HASH_CHOICES, signTextCommand, type SignTextOptions } from './commands/sign-text.js';
 import { signCommand, type SignOptions } from './commands/sign.js';
 import { tokensCommand } from './commands/tokens.js';
+import { verifyCommand, type VerifyOptions } from './commands/verify.js';
 import type { Context, GlobalOptions } from './context.js';
 import { CliError, ReportedOutcome, toCliError } from './errors.js';
 import { DOCUMENTED_EXIT_CODES, ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
@@ -181,6 +182,17 @@ function buildProgram(
     .option('--yes', t('sign.options.yes'))
     .action(async (options: SignOptions, command: Command) =>
       signCommand(globals(command), options),
+    );
+
+  program
+    .command('verify')
+    .description(t('verify.description'))
+    .argument('<file.p7s>', t('verify.options.file'))
+    .option('--content <file>', t('verify.options.content'))
+    .option('--trust <dir>', t('verify.options.trust'))
+    .option('--api [url]', t('verify.options.api'))
+    .action(async (file: string, options: VerifyOptions, command: Command) =>
+      verifyCommand(globals(command), file, options),
     );
 
   const pin = program.command('pin').description(t('pin.description')).helpCommand(false);
