@@ -14,6 +14,7 @@ export const ExitCode = {
   EXPIRED: 9,
   SERVER_UNREACHABLE: 10,
   CODE_NOT_USABLE: 11,
+  DOCTOR_FAILED: 12,
   CANCELLED: 130,
 } as const;
 
@@ -98,4 +99,6 @@ export function exitCodeFor(code: ErrorCode): ExitCodeValue {
 }
 
 /** The exit codes in the order `--help` and docs/cli.md list them. */
-export const DOCUMENTED_EXIT_CODES: ExitCodeValue[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130];
+export const DOCUMENTED_EXIT_CODES: ExitCodeValue[] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 130,
+];

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { certsCommand } from './commands/certs.js';
 import { pinCommand, type PinOptions } from './commands/pin.js';
 import { HASH_CHOICES, signTextCommand, type SignTextOptions } from './commands/sign-text.js';
+import { doctorCommand, type DoctorOptions } from './commands/doctor/index.js';
 import { signCommand, type SignOptions } from './commands/sign.js';
 import { tokensCommand } from './commands/tokens.js';
 import { verifyCommand, type VerifyOptions } from './commands/verify.js';
@@ -193,6 +194,15 @@ function buildProgram(
     .option('--api [url]', t('verify.options.api'))
     .action(async (file: string, options: VerifyOptions, command: Command) =>
       verifyCommand(globals(command), file, options),
+    );
+
+  program
+    .command('doctor')
+    .description(t('doctor.description'))
+    .option('--api <url>', t('doctor.options.api'))
+    .option('--bundle <file.zip>', t('doctor.options.bundle'))
+    .action(async (options: DoctorOptions, command: Command) =>
+      doctorCommand(globals(command), options),
     );
 
   const pin = program.command('pin').description(t('pin.description')).helpCommand(false);
