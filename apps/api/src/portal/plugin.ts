@@ -246,7 +246,7 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
       const { status, payload } = await openSession(request, create);
       if (status !== 201) return reply.code(status).send(payload);
       const session = payload as CreateSessionResponse;
-      state.openSigning(session.sessionId, purpose);
+      state.openSigning(session.sessionId, purpose, Date.parse(session.expiresAt), Date.now());
       return reply.code(201).send({
         ...session,
         groupedCode: groupVerificationCode(session.verificationCode),
@@ -269,8 +269,11 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
       )
         return sendError(reply, 404, 'NOT_FOUND', 'Bu imza oturumu bulunamadı.');
       const sessionState = effectiveState(session, Date.now());
-      if (sessionState !== 'signed' || !session.signer)
+      if (sessionState !== 'signed' || !session.signer) {
+        // A rejected or expired session can never complete: forget it now.
+        if (sessionState !== 'pending') state.takeSigning(sessionId);
         return sendError(reply, 409, 'NOT_SIGNED', `İmza oturumu: ${sessionState}`);
+      }
       const purpose = state.takeSigning(sessionId);
       if (!purpose) return sendError(reply, 409, 'ALREADY_DONE', 'Bu işlem zaten tamamlandı.');
       const signer: Signer = session.signer;

@@ -5,6 +5,7 @@ import type { ApplicationInput } from './form.js';
 export const LOGIN_TTL_MS = 30 * 60_000;
 const SMS_TTL_MS = 5 * 60_000;
 const SMS_ATTEMPTS = 5;
+const FORGET_AFTER_MS = 60_000;
 
 export interface PortalLogin {
   readonly tckn: string;
@@ -44,7 +45,7 @@ export interface PendingApplication {
 export class PortalState {
   readonly #logins = new Map<string, PortalLogin>();
   readonly #eOnay = new Set<string>();
-  readonly #signing = new Map<string, SigningPurpose>();
+  readonly #signing = new Map<string, { purpose: SigningPurpose; until: number }>();
   readonly #applications = new Map<string, PendingApplication>();
 
   login(signer: Signer, now: number): string {
@@ -76,19 +77,28 @@ export class PortalState {
     else this.#eOnay.delete(tckn);
   }
 
-  openSigning(sessionId: string, purpose: SigningPurpose): void {
-    this.#signing.set(sessionId, purpose);
+  /** Remembers a session until a while after it expires (pages that were closed never complete). */
+  openSigning(sessionId: string, purpose: SigningPurpose, expiresAt: number, now: number): void {
+    this.#prune(now);
+    this.#signing.set(sessionId, { purpose, until: expiresAt + FORGET_AFTER_MS });
   }
 
   /** The purpose once: a completed session cannot be completed again. */
   takeSigning(sessionId: string): SigningPurpose | undefined {
-    const purpose = this.#signing.get(sessionId);
+    const entry = this.#signing.get(sessionId);
     this.#signing.delete(sessionId);
-    return purpose;
+    return entry?.purpose;
   }
 
   peekSigning(sessionId: string): SigningPurpose | undefined {
-    return this.#signing.get(sessionId);
+    return this.#signing.get(sessionId)?.purpose;
+  }
+
+  #prune(now: number): void {
+    for (const [id, entry] of this.#signing) if (entry.until <= now) this.#signing.delete(id);
+    for (const [id, login] of this.#logins) if (login.expiresAt <= now) this.#logins.delete(id);
+    for (const [id, application] of this.#applications)
+      if (application.smsExpiresAt + LOGIN_TTL_MS <= now) this.#applications.delete(id);
   }
 
   openApplication(loginId: string, input: ApplicationInput, now: number): [string, string] {
