@@ -15,3 +15,6 @@ export {
   type ValidityStatus,
 } from './format/certificate.js';
 export { pinStatus, type PinStatus } from './format/pin-state.js';
+export { exitCodeForClientError, type SignState } from './commands/sign.js';
+export { defaultTrustDir } from './commands/verify.js';
+export type { Check, CheckStatus, DoctorFindings } from './commands/doctor/checks.js';
