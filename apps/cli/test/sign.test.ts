@@ -10,6 +10,7 @@ import { luhnCheckDigit } from '@eimza/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, sessionState, startApi, startCli } from './api-fixture.js';
+import { onPty } from './pty.js';
 import { baseEnv, buildCli, runCli, tempDir, type CliResult } from './harness.js';
 
 // `eimza sign` end to end: the built binary as a subprocess, the real API (buildApp, SQLite) on
@@ -105,7 +106,7 @@ describe('eimza sign against the real API', () => {
     expect(result.stdout).toContain('NES Bireysel (test)');
     expect(result.stdout).toContain('https://nesbireysel.test.example');
     expect(result.stdout).toContain('give the E-Onay');
-    expect(result.stdout).toMatch(/Time left: \d+ seconds/);
+    expect(result.stdout).toMatch(/Time left: +\d+ seconds/);
     expect(result.stdout).toContain(session.verificationCode);
     expect(result.stdout).toContain('Signed: AYŞE KAYA');
     expect(result.stderr).toContain('Signing text 1/');
@@ -212,6 +213,40 @@ describe('eimza sign against the real API', () => {
     expect(result.code).toBe(1);
     expect((json(result).error as { code: string }).code).toBe('SECRET_MISSING');
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
+  });
+
+  it('at a terminal: the certificate menu, a live countdown, a hidden PIN prompt asked again after a wrong PIN', async () => {
+    const session = await createSession(api.url, { purpose: 'e-onay-cancel' });
+    const result = await onPty(
+      [
+        process.execPath,
+        cli.binary,
+        '--no-discovery',
+        '--module',
+        tokens.modulePath,
+        'sign',
+        '--code',
+        session.verificationCode,
+        '--api',
+        api.url,
+      ],
+      [
+        ['Sertifika Seçiniz', '\r'],
+        ['PIN', `${WRONG_PIN}\r`],
+        ['PIN (tekrar)', `${PIN}\r`],
+      ],
+      { ...env, NO_COLOR: '1' },
+    );
+    expect(result.code, result.screen).toBe(0);
+    expect(result.screen).toMatch(/Kalan süre: \d+ saniye/);
+    expect(result.screen).toContain('AHMET YILMAZ');
+    expect(result.screen).toContain('AYŞE KAYA');
+    expect(result.screen).toContain('PIN hatalı');
+    expect(result.screen).toContain('Yanlış deneme var');
+    expect(result.screen).toContain('İmzalandı:');
+    expect(result.screen).not.toContain(PIN);
+    expect(result.screen).not.toContain(WRONG_PIN);
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
   });
 
   it('says before any PIN that no card belongs to the person', async () => {

@@ -330,9 +330,11 @@ class SignView {
         if (event.type === 'failed' && event.error.code === 'PIN_INCORRECT') {
           if (event.error.pinState) this.pinState = event.error.pinState;
           if (!this.ctx.out.json) {
+            this.countdown.pause();
             this.ctx.out.note(
               this.ctx.out.style('red', event.error.localised(this.ctx.options.lang)),
             );
+            this.countdown.resume();
           }
           return;
         }
@@ -380,7 +382,7 @@ class SignView {
         t(`sign.purposes.${challenge.purpose}`, { defaultValue: challenge.purpose }),
       ],
       [t('sign.created'), challenge.createdAt],
-      [t('sign.remaining'), t('sign.secondsLeft', { seconds: challenge.secondsLeft })],
+      [t('sign.remaining'), t('sign.seconds', { seconds: challenge.secondsLeft })],
     ];
     if (challenge.signer) entries.push([t('sign.signerTckn'), challenge.signer.tcknMasked]);
     for (const line of rows(entries)) out.line(line);
