@@ -56,6 +56,12 @@ async function signWithCard(api: ApiClient, code: string): Promise<void> {
   expect(end).toMatchObject({ type: 'done', result: { state: 'signed' } });
 }
 
+/** Waits for the signing panel titled `title` (set as a new session starts), then reads its code. */
+async function codeFor(page: Page, title: string): Promise<string> {
+  await page.locator('#sign-title', { hasText: title }).waitFor({ timeout: 2000 });
+  return codeOnPage(page);
+}
+
 async function codeOnPage(page: Page): Promise<string> {
   await page.waitForFunction(() => /\d/.test(document.getElementById('sign-code')!.textContent!));
   const grouped = await page.locator('#sign-code').textContent();
@@ -180,7 +186,7 @@ describe('portal in Chromium', () => {
 
     // A certificate operation is confirmed by its own signed request and audited.
     await page.getByRole('button', { name: 'Askıya Al', exact: true }).click();
-    await signWithCard(api, await codeOnPage(page));
+    await signWithCard(api, await codeFor(page, 'Askıya Al'));
     await page.getByText('“Askıya Al” işleminiz imzalı olarak alındı.').waitFor({ timeout: 2000 });
     const audit = await apps
       .at(-1)!
@@ -208,12 +214,12 @@ describe('portal in Chromium', () => {
     await page.getByLabel('KABUL EDİYORUM').check();
     await shot(page, 'eonay');
     await page.getByRole('button', { name: 'DEVAM ET' }).click();
-    await expect(page.locator('#sign-title').textContent()).resolves.toBe('E-Onay Verme');
+    await page.locator('#sign-title', { hasText: 'E-Onay Verme' }).waitFor({ timeout: 2000 });
     await signWithCard(api, await codeOnPage(page));
     await page.getByText('E-Onay’ınız alındı.').waitFor({ timeout: 2000 });
     await page.getByRole('button', { name: 'E-Onay' }).click();
     await page.getByRole('button', { name: 'E-Onay’ı İptal Et' }).click();
-    await expect(page.locator('#sign-title').textContent()).resolves.toBe('E-Onay İptali');
+    await page.locator('#sign-title', { hasText: 'E-Onay İptali' }).waitFor({ timeout: 2000 });
     await signWithCard(api, await codeOnPage(page));
     await page.getByText('E-Onay’ınız iptal edildi.').waitFor({ timeout: 2000 });
     await context.close();
@@ -288,7 +294,7 @@ describe('portal in Chromium', () => {
     await shot(page, 'sms');
     await page.locator('#sms-code').fill(smsCode);
     await page.getByRole('button', { name: 'Onayla ve İmzala' }).click();
-    await expect(page.locator('#sign-title').textContent()).resolves.toBe('E-imzalı Başvuru');
+    await page.locator('#sign-title', { hasText: 'E-imzalı Başvuru' }).waitFor({ timeout: 2000 });
     const code = await codeOnPage(page);
     const challenge = await api.getChallenge(code);
     expect(challenge.texts.map((t) => t.title)).toEqual([
