@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keySigner, signCades, TrustStore } from '@eimza/cades';
@@ -69,8 +70,25 @@ async function codeOnPage(page: Page): Promise<string> {
   return grouped!.replace(/ /g, '');
 }
 
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** Saves the screenshot and checks the page with axe-core (evaluated through DevTools, so the CSP stands). */
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `portal-${name}.png`), fullPage: true });
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect(violations, `axe-core on portal-${name}`).toEqual([]);
 }
 
 async function login(context: BrowserContext, url: string, api: ApiClient): Promise<Page> {
