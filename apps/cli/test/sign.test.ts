@@ -326,7 +326,8 @@ describe('eimza sign against the real API', () => {
     run.child.stdin.end(`${PIN}\n`);
     const result = await run.done;
     expect(result.code, result.stderr).toBe(10);
-    expect(result.stderr).toMatch(/sunucu|Sunucu/);
+    expect(result.stderr).toContain('(ECONNREFUSED)');
+    expect(result.stdout).not.toContain('İmzalandı');
     // The same database, read again: the session never received a signature.
     const reopened = await startApi(work, pki, 'doomed');
     apps.push(reopened.app);
@@ -347,14 +348,14 @@ describe('eimza sign against the real API', () => {
       '--pin-stdin',
       '--yes',
     ]);
-    await run.waitFor(/İmzalanacak Metin 1/);
+    await run.waitFor(/Certificate: AHMET YILMAZ/);
     const dir = join(tokens.dir, 'tokens');
     for (const entry of readdirSync(dir))
       rmSync(join(dir, entry), { recursive: true, force: true });
     run.child.stdin.end(`${PIN}\n`);
     const result = await run.done;
-    expect(result.stderr).toMatch(/card|token/i);
-    expect([2, 5]).toContain(result.code);
+    expect(result.stderr).toContain('No card is inserted');
+    expect(result.code).toBe(2);
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
   });
 });

@@ -2,6 +2,7 @@ import { password, select } from '@inquirer/prompts';
 import {
   createApiClient,
   createSigningFlow,
+  isClientError,
   type ClientError,
   type ClientErrorCode,
   type SigningEvent,
@@ -99,6 +100,7 @@ export async function signCommand(ctx: Context, options: SignOptions): Promise<v
   let event = await flow.load(code);
   if (event.type === 'pin-required') {
     const certificate = await chooseCertificate(ctx, flow, options, interactive, view);
+    view.chosen(certificate);
     const pins = new PinSource(ctx, options, view);
     event = await signWithPins(flow, certificate, pins, view);
   }
@@ -258,8 +260,22 @@ function finish(ctx: Context, flow: SigningFlow, code: string, event: SigningEve
   throw new ReportedOutcome(exitCode);
 }
 
+/**
+ * The flow's failure. A lost submission whose re-check also failed is OUTCOME_UNKNOWN; but when the
+ * submission's connection was refused, no byte reached the server, so the honest report is the refusal.
+ */
 function failureOf(event: SigningEvent): ClientError | undefined {
-  return event.type === 'failed' ? event.error : undefined;
+  if (event.type !== 'failed') return undefined;
+  const cause = event.error.cause;
+  if (
+    event.error.code === 'OUTCOME_UNKNOWN' &&
+    isClientError(cause) &&
+    cause.code === 'NETWORK' &&
+    cause.detail === 'ECONNREFUSED'
+  ) {
+    return cause;
+  }
+  return event.error;
 }
 
 /** Lists why each inserted certificate was left out, so the user sees which card is whose. */
@@ -341,6 +357,19 @@ class SignView {
         this.countdown.stop();
         return;
     }
+  }
+
+  /** Says which certificate will sign, before the PIN: with --yes nobody picked it by hand. */
+  chosen(certificate: CertificateInfo): void {
+    if (this.ctx.out.json) return;
+    this.progress(
+      this.ctx.t('sign.usingCertificate', {
+        name: certificate.commonName ?? certificate.label,
+        tckn: certificate.tckn ? maskTckn(certificate.tckn) : '—',
+        token: certificate.tokenLabel,
+      }),
+    );
+    this.countdown.resume();
   }
 
   pinMessage(retry: boolean): string {
