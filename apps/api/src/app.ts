@@ -10,6 +10,7 @@ import { installErrorHandling, sendError } from './plugins/errors.js';
 import { loggerOptions } from './plugins/logging.js';
 import { ApiMetrics, installRequestMetrics } from './plugins/metrics.js';
 import { installRateLimit } from './plugins/rate-limit.js';
+import { PgNotifyHub } from './plugins/pg-hub.js';
 import { InProcessHub, type SessionEventHub } from './plugins/sse-hub.js';
 import { SseStreams } from './plugins/sse-streams.js';
 import { ExpirySweeper } from './plugins/sweeper.js';
@@ -65,7 +66,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
   const store = new Store(database, config.database.kind);
   const metrics = new ApiMetrics();
-  const hub = options.hub ?? new InProcessHub();
+  // Several instances may share a PostgreSQL database: their SSE watchers hear each other's changes.
+  const hub =
+    options.hub ??
+    (config.database.kind === 'postgres'
+      ? await PgNotifyHub.start(config.database.url, app.log)
+      : new InProcessHub());
   const ctx: AppContext = {
     config,
     store,

@@ -8,6 +8,7 @@ export {
   type RevocationMode,
 } from './plugins/config.js';
 export { InProcessHub, type SessionEventHub } from './plugins/sse-hub.js';
+export { PgNotifyHub, SESSION_CHANNEL } from './plugins/pg-hub.js';
 export type { SignatureValidator, ValidationInput } from './domain/validator.js';
 export { cadesValidator, createValidator, loadTrustStore } from './validation.js';
 export { openDatabase } from './storage/database.js';
