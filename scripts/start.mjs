@@ -54,6 +54,8 @@ step(['apps/cli/src/main.ts', 'tokens']);
 const host = process.env.HOST?.trim() || '127.0.0.1';
 const port = process.env.PORT?.trim() || '8080';
 const portal = `http://${host}:${port}/`;
+// The CLI talks to http://127.0.0.1:8080 unless told otherwise.
+const apiFlag = portal === 'http://127.0.0.1:8080/' ? '' : ` --api ${portal.slice(0, -1)}`;
 // One Node process (tsx as a loader, not a wrapper), so a signal reaches the server itself.
 const api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], {
   cwd: root,
@@ -79,7 +81,7 @@ if (await waitReady(portal, () => exited)) {
       `  API:          ${portal}api/v1 (OpenAPI: ${portal}api/v1/openapi.json)\n\n` +
       `Sign in on the portal with T.C. Kimlik No 10000000146 (AHMET YILMAZ, token EIMZA-RSA)\n` +
       `or 12345678950 (AYŞE KAYA, token EIMZA-EC), then sign the code it shows:\n` +
-      `  npm run eimza -- sign --code <code>\n` +
+      `  npm run eimza -- sign --code <code>${apiFlag}\n` +
       `  npm run eimza -- tokens\n` +
       `Demo PIN 123456, PUK 12345678 (test values). Ctrl-C stops everything.\n\n`,
   );

@@ -75,7 +75,7 @@ afterAll(() => {
 describe('npm start', () => {
   it('prints the portal URL, the sign command and that it runs in test-PKI mode', () => {
     expect(output).toContain(`Portal:       ${portal}`);
-    expect(output).toContain('npm run eimza -- sign --code <code>');
+    expect(output).toContain(`npm run eimza -- sign --code <code> --api ${portal.slice(0, -1)}`);
     expect(output).toContain('npm run eimza -- tokens');
     expect(output).toContain('TEST-PKI MODE');
   });

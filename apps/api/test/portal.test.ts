@@ -177,6 +177,9 @@ describe('portal in Chromium', () => {
     await expect(
       page.getByText('İmzalama işlemi aşamasında bu sayfayı kapatmayınız').isVisible(),
     ).resolves.toBe(true);
+    await expect(page.locator('#sign-cli').textContent()).resolves.toBe(
+      `npm run eimza -- sign --code ${code} --api ${url}`,
+    );
     await shot(page, 'sign');
     await signWithCard(api, code);
     const signedAt = performance.now();

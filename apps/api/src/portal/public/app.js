@@ -116,7 +116,10 @@ async function startSigning(request, title, done) {
   signing = current;
   $('sign-code').textContent = data.groupedCode;
   $('sign-link').href = data.deepLink;
-  $('sign-cli').textContent = `npm run eimza -- sign --code ${data.verificationCode}`;
+  // The CLI talks to http://127.0.0.1:8080 unless told otherwise.
+  const apiFlag =
+    window.location.origin === 'http://127.0.0.1:8080' ? '' : ` --api ${window.location.origin}`;
+  $('sign-cli').textContent = `npm run eimza -- sign --code ${data.verificationCode}${apiFlag}`;
   $('sign-status').textContent = 'İmzanız bekleniyor…';
   signState('pending');
   const setLeft = (seconds) => {
