@@ -152,6 +152,7 @@ describe('eimza sign against the real API', () => {
       `${PIN}\n`,
     );
     expect(result.code).toBe(1);
+    expect(json(result)).toMatchObject({ state: 'failed', signer: null });
     const error = json(result).error as { code: string; message: string };
     expect(error.code).toBe('CERTIFICATE_CHOICE_NEEDED');
     expect(error.message).toContain('AHMET YILMAZ');

@@ -15,7 +15,7 @@ import {
 } from '@eimza/protocol';
 import type { CertificateInfo, PinState } from '@eimza/token';
 import { openTokens, type Context } from '../context.js';
-import { CliError, ReportedOutcome } from '../errors.js';
+import { CliError, ReportedOutcome, toCliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { maskTckn } from '../format/certificate.js';
 import { pinStatus } from '../format/pin-state.js';
@@ -97,14 +97,26 @@ export async function signCommand(ctx: Context, options: SignOptions): Promise<v
   const view = new SignView(ctx, flow, baseUrl);
   flow.subscribe((event) => view.show(event));
 
-  let event = await flow.load(code);
-  if (event.type === 'pin-required') {
-    const certificate = await chooseCertificate(ctx, flow, options, interactive, view);
-    view.chosen(certificate);
-    const pins = new PinSource(ctx, options, view);
-    event = await signWithPins(flow, certificate, pins, view);
+  let event: SigningEvent;
+  try {
+    event = await flow.load(code);
+    if (event.type === 'pin-required') {
+      const certificate = await chooseCertificate(ctx, flow, options, interactive, view);
+      view.chosen(certificate);
+      event = await signWithPins(flow, certificate, new PinSource(ctx, options, view), view);
+    }
+  } catch (error) {
+    // A script reading --json still gets `state` beside the error (no PIN line left, several candidates…).
+    const failure = toCliError(error);
+    throw new CliError(failure.code, failure.params, {
+      ...(failure.pinState ? { pinState: failure.pinState } : {}),
+      ...(failure.pinKind ? { pinKind: failure.pinKind } : {}),
+      ...(failure.detail ? { detail: failure.detail } : {}),
+      data: { state: 'failed', verificationCode: code, signer: null },
+    });
+  } finally {
+    view.stop();
   }
-  view.stop();
   finish(ctx, flow, code, event);
 }
 
@@ -116,7 +128,7 @@ async function signWithPins(
 ): Promise<SigningEvent> {
   let retry = false;
   for (;;) {
-    const pin = view.pinPad ? null : await pins.next(view, retry);
+    const pin = view.pinPad ? null : await pins.next(retry);
     if (pin === EXPIRED) return { type: 'expired' };
     const event = await flow.sign(certificate.id, pin);
     if (event.type !== 'failed' || event.error.code !== 'PIN_INCORRECT' || event.retry !== 'sign') {
@@ -138,9 +150,9 @@ class PinSource {
     private readonly view: SignView,
   ) {}
 
-  async next(view: SignView, retry: boolean): Promise<string | typeof EXPIRED> {
+  async next(retry: boolean): Promise<string | typeof EXPIRED> {
     if (this.options.pinStdin) {
-      this.stdin ??= await Promise.race([stdinSecrets(), view.expired.then(() => undefined)]);
+      this.stdin ??= await Promise.race([stdinSecrets(), this.view.expired.then(() => undefined)]);
       if (!this.stdin) return EXPIRED;
       return this.stdin.next('prompts.pin', 'pin');
     }
@@ -148,7 +160,7 @@ class PinSource {
       throw new CliError('SECRET_REQUIRED', { hint: this.ctx.t('sign.pinHint') });
     }
     const controller = new AbortController();
-    void view.expired.then(() => controller.abort());
+    void this.view.expired.then(() => controller.abort());
     const message = this.view.pinMessage(retry);
     try {
       return await this.view.prompting(() =>
