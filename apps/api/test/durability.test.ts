@@ -105,11 +105,12 @@ async function crashAndCheck(database: DatabaseConfig, databaseUrl: string) {
   let stop = false;
   const clients = Array.from({ length: CLIENTS }, () => client(first.base, tracked, () => stop));
   let inFlightAtKill: Tracked[];
+  let ackedAtKill: number;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const acked = tracked.filter((t) => t.status === 200).length;
+    ackedAtKill = tracked.filter((t) => t.status === 200).length;
     inFlightAtKill = tracked.filter((t) => t.inFlight);
-    if (acked >= ACKED_BEFORE_KILL && inFlightAtKill.length > 0) break;
+    if (ackedAtKill >= ACKED_BEFORE_KILL && inFlightAtKill.length > 0) break;
     if (Date.now() > deadline) throw new Error(`no crash point reached:\n${first.output()}`);
     await new Promise((r) => setImmediate(r));
   }
@@ -166,7 +167,10 @@ async function crashAndCheck(database: DatabaseConfig, databaseUrl: string) {
       sessions: tracked.length,
       acknowledged: acknowledged.length,
       storedSigned: sessions.filter((s) => s.state === 'signed').length,
+      acknowledgedAtKill: ackedAtKill,
       inFlightAtKill: inFlightAtKill.length,
+      // A 200 already written to the socket still reaches the client after the kill.
+      inFlightAnsweredAfterKill: inFlightAtKill.filter((t) => t.status === 200).length,
       inFlightCommitted: inFlightAtKill.filter((t) => stateOf.get(t.created.sessionId) === 'signed')
         .length,
       refusedStatuses: tracked.filter((t) => t.status !== undefined && t.status !== 200).length,
