@@ -140,21 +140,28 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/api/src/server.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: join(dir, 'api.sqlite'),
-        EIMZA_STATE_DIR: dir,
-        EIMZA_TRUST_ANCHORS: join(dir, 'anchors.pem'),
-        EIMZA_RATE_LIMIT_SESSIONS: '1000000',
-        EIMZA_RATE_LIMIT_CHALLENGES: '1000000',
-        LOG_LEVEL: 'warn',
+    // BENCH_API_CPU_PROF=<folder>: the API writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_API_CPU_PROF;
+    const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    api = spawn(
+      process.execPath,
+      [...nodeArgs, '--import', 'tsx', join(root, 'apps/api/src/server.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: join(dir, 'api.sqlite'),
+          EIMZA_STATE_DIR: dir,
+          EIMZA_TRUST_ANCHORS: join(dir, 'anchors.pem'),
+          EIMZA_RATE_LIMIT_SESSIONS: '1000000',
+          EIMZA_RATE_LIMIT_CHALLENGES: '1000000',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    );
     const pid = api.pid!;
     for (let tries = 0; ; tries++) {
       if (api.exitCode !== null) throw new Error(`API exited with ${api.exitCode}`);
@@ -210,18 +217,24 @@ async function main(): Promise<void> {
       const created = await createSession();
       prepared.push({ created, cms: await sign(await challengeText(created.verificationCode)) });
     });
+    const openMs: number[] = [];
+    const challengeMs: number[] = [];
     const submitMs: number[] = [];
     const submitToEventMs: number[] = [];
     const responseToEventMs: number[] = [];
     start = performance.now();
     await pool(prepared.length, CONCURRENCY, async (i) => {
       const { created, cms } = prepared[i]!;
+      const opening = performance.now();
       const stream = await follow(
         `${base}${API}/sessions/${created.sessionId}/events?token=${created.browserToken}`,
       );
       try {
+        const fetching = performance.now();
         await challengeText(created.verificationCode);
         const sent = performance.now();
+        openMs.push(fetching - opening);
+        challengeMs.push(sent - fetching);
         await submit(created.verificationCode, cms);
         const answered = performance.now();
         const at = await stream.signedAt;
@@ -245,6 +258,8 @@ async function main(): Promise<void> {
       sessionsPerSecond: Math.round(sessionsPerSecond),
       roundTrips: prepared.length,
       roundTripsPerSecond: Math.round(roundTripsPerSecond),
+      sseOpenMs: { p50: ms(percentile(openMs, 50)), p99: ms(percentile(openMs, 99)) },
+      challengeMs: { p50: ms(percentile(challengeMs, 50)), p99: ms(percentile(challengeMs, 99)) },
       signaturesLatencyMs: { p50: ms(percentile(submitMs, 50)), p99: ms(percentile(submitMs, 99)) },
       submissionToEventMs: {
         p50: ms(percentile(submitToEventMs, 50)),
@@ -266,6 +281,7 @@ async function main(): Promise<void> {
       [
         `sessions created:            ${results.sessionsPerSecond}/s (${PENDING_SESSIONS}, ${CONCURRENCY} clients)`,
         `round trips (SSE→challenge→signature→event): ${results.roundTripsPerSecond}/s (${prepared.length})`,
+        `in a round trip: SSE open p50 ${results.sseOpenMs.p50} ms, GET /challenges p50 ${results.challengeMs.p50} ms`,
         `POST /signatures at ${CONCURRENCY} clients: p50 ${results.signaturesLatencyMs.p50} ms, p99 ${results.signaturesLatencyMs.p99} ms`,
         `submission → SSE event:      p50 ${results.submissionToEventMs.p50} ms, p99 ${results.submissionToEventMs.p99} ms`,
         `200 → SSE event:             p50 ${results.responseToEventMs.p50} ms, p99 ${results.responseToEventMs.p99} ms`,
