@@ -67,11 +67,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const store = new Store(database, config.database.kind);
   const metrics = new ApiMetrics();
   // Several instances may share a PostgreSQL database: their SSE watchers hear each other's changes.
-  const hub =
-    options.hub ??
-    (config.database.kind === 'postgres'
-      ? await PgNotifyHub.start(config.database.url, app.log)
-      : new InProcessHub());
+  let hub: SessionEventHub;
+  try {
+    hub =
+      options.hub ??
+      (config.database.kind === 'postgres'
+        ? await PgNotifyHub.start(config.database.url, app.log)
+        : new InProcessHub());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const ctx: AppContext = {
     config,
     store,
