@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // (SOFTHSM2_CONF is read once at C_Initialize), so files must not share one.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     pool: 'forks',
     isolate: true,
     testTimeout: 60_000,

@@ -50,6 +50,7 @@ try {
 const gates = [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint', 'npx', ['eslint', '.']],
+  ['format', 'npx', ['prettier', '--check', '.']],
 ];
 const failedGates = gates
   .filter(([label, command, args]) => !run(label, command, args))
