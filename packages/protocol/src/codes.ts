@@ -27,16 +27,39 @@ export function groupVerificationCode(code: string): string {
   return code.replace(/(\d{3})(?=\d)/g, '$1 ');
 }
 
+/** The two check digits of a T.C. Kimlik No from its first nine digits. */
+function tcknCheckDigits(first9: readonly number[]): [number, number] {
+  const [d1, d2, d3, d4, d5, d6, d7, d8, d9] = first9 as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const tenth = ((((d1 + d3 + d5 + d7 + d9) * 7 - (d2 + d4 + d6 + d8)) % 10) + 10) % 10;
+  const eleventh = (first9.reduce((sum, d) => sum + d, 0) + tenth) % 10;
+  return [tenth, eleventh];
+}
+
 /** T.C. Kimlik No: 11 digits, no leading zero, two checksum digits. */
 export function isValidTckn(tckn: string): boolean {
   if (!/^[1-9][0-9]{10}$/.test(tckn)) return false;
-  const d = [...tckn].map(Number) as number[];
-  const odd = d[0]! + d[2]! + d[4]! + d[6]! + d[8]!;
-  const even = d[1]! + d[3]! + d[5]! + d[7]!;
-  const tenth = (((odd * 7 - even) % 10) + 10) % 10;
-  if (tenth !== d[9]) return false;
-  const sum = d.slice(0, 10).reduce((a, b) => a + b, 0);
-  return sum % 10 === d[10];
+  const digits = [...tckn].map(Number);
+  const [tenth, eleventh] = tcknCheckDigits(digits.slice(0, 9));
+  return digits[9] === tenth && digits[10] === eleventh;
+}
+
+/** Completes a 9-digit prefix (first digit not 0) with its two check digits. */
+export function tcknWithChecksum(prefix9: string): string {
+  if (!/^[1-9][0-9]{8}$/.test(prefix9)) {
+    throw new Error('TCKN prefix must be 9 digits and must not start with 0');
+  }
+  const [tenth, eleventh] = tcknCheckDigits([...prefix9].map(Number));
+  return `${prefix9}${tenth}${eleventh}`;
 }
 
 /**
