@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, createValidator, type ApiConfig } from '@eimza/api';
+import { testConfig } from '@eimza/api/testing';
 import type { RunningTestPki } from '@eimza/testpki';
 import type { FastifyInstance } from 'fastify';
 
@@ -25,28 +26,15 @@ export async function startApi(
     intermediates,
     [pki.pki.issuingCa('rsa').pem, pki.pki.issuingCa('ec').pem].join('\n'),
   );
-  const config: ApiConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    database: { kind: 'sqlite', path: join(work, `${name}.sqlite`) },
-    sessionTtlSeconds: 285,
-    service: { name: 'NES Bireysel (test)', origin: 'https://nesbireysel.test.example' },
-    trustAnchors: [anchors],
-    trustIntermediates: [intermediates],
-    revocation: 'require',
-    requiredPolicies: [],
-    requireQualified: false,
-    rateLimits: {
-      sessions: { max: 10_000, windowMs: 60_000 },
-      challenges: { max: 10_000, windowMs: 60_000 },
+  const config = testConfig(
+    { kind: 'sqlite', path: join(work, `${name}.sqlite`) },
+    {
+      trustAnchors: [anchors],
+      trustIntermediates: [intermediates],
+      logLevel: 'silent',
+      ...overrides,
     },
-    bodyLimitBytes: 256 * 1024,
-    sweepIntervalMs: 60_000,
-    clockSkewMs: 60_000,
-    logLevel: 'silent',
-    trustProxy: false,
-    ...overrides,
-  };
+  );
   const app = await buildApp({ config, validator: createValidator(config)! });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url, config };

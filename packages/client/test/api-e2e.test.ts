@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, createValidator, type ApiConfig } from '@eimza/api';
+import { testConfig } from '@eimza/api/testing';
 import {
   createTestTokens,
   startTestPki,
@@ -35,28 +36,14 @@ let work: string;
 const apps: FastifyInstance[] = [];
 
 async function startApi(overrides: Partial<ApiConfig> = {}): Promise<ApiClient> {
-  const config: ApiConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    database: { kind: 'sqlite', path: join(work, `api-${apps.length}.sqlite`) },
-    sessionTtlSeconds: 285,
-    service: { name: 'NES Bireysel (test)', origin: 'https://nesbireysel.test.example' },
-    trustAnchors: [join(work, 'anchors.pem')],
-    trustIntermediates: [join(work, 'intermediates.pem')],
-    revocation: 'require',
-    requiredPolicies: [],
-    requireQualified: false,
-    rateLimits: {
-      sessions: { max: 10_000, windowMs: 60_000 },
-      challenges: { max: 10_000, windowMs: 60_000 },
+  const config = testConfig(
+    { kind: 'sqlite', path: join(work, `api-${apps.length}.sqlite`) },
+    {
+      trustAnchors: [join(work, 'anchors.pem')],
+      trustIntermediates: [join(work, 'intermediates.pem')],
+      ...overrides,
     },
-    bodyLimitBytes: 256 * 1024,
-    sweepIntervalMs: 60_000,
-    clockSkewMs: 60_000,
-    logLevel: 'info',
-    trustProxy: false,
-    ...overrides,
-  };
+  );
   const app = await buildApp({ config, validator: createValidator(config)! });
   apps.push(app);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,36 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiConfig, DatabaseConfig } from '../../src/plugins/config.js';
+import type { DatabaseConfig } from '../../src/plugins/config.js';
 import { postgresUnavailable, startPostgres, type RunningPostgres } from './postgres.js';
 
-export function testConfig(
-  database: DatabaseConfig,
-  overrides: Partial<ApiConfig> = {},
-): ApiConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    database,
-    sessionTtlSeconds: 285,
-    service: { name: 'NES Bireysel (test)', origin: 'https://nesbireysel.test.example' },
-    trustAnchors: [],
-    trustIntermediates: [],
-    revocation: 'require',
-    requiredPolicies: [],
-    requireQualified: false,
-    rateLimits: {
-      sessions: { max: 10_000, windowMs: 60_000 },
-      challenges: { max: 10_000, windowMs: 60_000 },
-    },
-    bodyLimitBytes: 256 * 1024,
-    sweepIntervalMs: 60_000,
-    clockSkewMs: 60_000,
-    logLevel: 'info',
-    trustProxy: false,
-    ...overrides,
-  };
-}
+export { testConfig } from '../../src/testing.js';
 
 /** One kind of database for a test file's matrix: a fresh database per call to `fresh()`. */
 export interface DatabaseFixture {
