@@ -162,6 +162,8 @@ export interface SigningSnapshot {
   pinPrompt?: PinPrompt;
   /** E-Onay texts: the user has pressed KABUL EDİYORUM; signing is allowed only after. */
   accepted?: boolean;
+  /** E-Onay texts: the user pressed KABUL ETMİYORUM; the flow ended without signing. */
+  declined?: boolean;
   progress?: { index: number; total: number; textId: string };
   result?: SigningResultView;
   error?: IpcError & { retry: RetryHint };
