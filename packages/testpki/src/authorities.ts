@@ -1,4 +1,4 @@
-import type { AuthorityId, CaKind, KeyAlgorithmName, SignatureHash } from './types.js';
+import type { AuthorityId, CaKind, KeyAlgorithmName, RootName, SignatureHash } from './types.js';
 
 export type EntityName =
   | 'root-rsa'
@@ -152,4 +152,10 @@ export const AUTHORITY_IDS = Object.keys(AUTHORITIES) as AuthorityId[];
 
 export function isAuthorityId(value: string): value is AuthorityId {
   return value in AUTHORITIES;
+}
+
+export const ROOT_NAMES: readonly RootName[] = ['root-rsa', 'root-ec', 'root-rogue'];
+
+export function isRootName(value: string): value is RootName {
+  return (ROOT_NAMES as readonly string[]).includes(value);
 }

@@ -8,10 +8,12 @@ export type {
   IssueSignerWithKeyOptions,
   KeyAlgorithmName,
   OcspCertStatus,
+  OcspNonceMode,
   PkiServices,
   PkiUrls,
   Revocation,
   RevocationReason,
+  RootName,
   SignatureHash,
   SignerVariant,
   SignerWithKey,
@@ -25,6 +27,7 @@ export {
 } from './pki.js';
 export { TEST_TCKNS, isValidTckn, tcknWithChecksum } from './tckn.js';
 export { OID } from './oids.js';
+export { ROOT_NAMES, isRootName, type EntityName } from './authorities.js';
 export { generateKeyPair, exportPkcs8Pem, importPkcs8 } from './keys.js';
 export { toPem, fromPem } from './der.js';
 export * from './softhsm/index.js';

@@ -14,10 +14,10 @@ import {
   id_pkix_ocsp_basic,
   id_pkix_ocsp_nonce,
 } from '@peculiar/asn1-ocsp';
-import { CRLReason, Certificate, type Extension } from '@peculiar/asn1-x509';
-import type { AuthorityId } from './types.js';
-import { AUTHORITIES, AUTHORITY_IDS } from './authorities.js';
-import { crlReasonCode, type TestPki } from './pki.js';
+import { CRLReason, Certificate, Extension } from '@peculiar/asn1-x509';
+import type { OcspNonceMode } from './types.js';
+import { AUTHORITIES, AUTHORITY_IDS, ROOT_NAMES, type EntityName } from './authorities.js';
+import { crlReasonCode, type CertificateStatus, type TestPki } from './pki.js';
 import { hashFromDigestOid } from './algorithms.js';
 import { type Bytes, bytesToHex, toArrayBuffer, toBytes } from './der.js';
 import { digest, signAs } from './signing.js';
@@ -32,15 +32,35 @@ function sameBytes(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): bo
   return Buffer.from(toBytes(a)).equals(Buffer.from(toBytes(b)));
 }
 
-/** Which of our authorities a CertID names, by issuer name hash and issuer key hash. */
-function authorityForCertId(pki: TestPki, certId: CertID): AuthorityId | undefined {
+/** A certificate issuer that answers OCSP: an authority's issuing CA, or a root. */
+interface OcspIssuer {
+  readonly issuer: EntityName;
+  /** Who signs the responses: a delegated responder, or the issuer itself. */
+  readonly signer: EntityName;
+  status(serialHex: string): CertificateStatus;
+}
+
+function ocspIssuers(pki: TestPki): OcspIssuer[] {
+  return [
+    ...AUTHORITY_IDS.map((id) => ({
+      issuer: AUTHORITIES[id].issuingCa,
+      signer: AUTHORITIES[id].ocspSigner,
+      status: (serial: string) => pki.statusOf(id, serial),
+    })),
+    ...ROOT_NAMES.map((root) => ({
+      issuer: root,
+      signer: root,
+      status: (serial: string) => pki.rootStatusOf(root, serial),
+    })),
+  ];
+}
+
+/** Which of our issuers a CertID names, by issuer name hash and issuer key hash. */
+function issuerForCertId(pki: TestPki, certId: CertID): OcspIssuer | undefined {
   const hash = hashFromDigestOid(certId.hashAlgorithm.algorithm);
   if (!hash) return undefined;
-  return AUTHORITY_IDS.find((id) => {
-    const caCert = AsnConvert.parse(
-      pki.entity(AUTHORITIES[id].issuingCa).certificate.der,
-      Certificate,
-    );
+  return ocspIssuers(pki).find(({ issuer }) => {
+    const caCert = AsnConvert.parse(pki.entity(issuer).certificate.der, Certificate);
     const nameHash = digest(hash, AsnConvert.serialize(caCert.tbsCertificate.subject));
     const keyHash = digest(hash, caCert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
     return (
@@ -50,14 +70,9 @@ function authorityForCertId(pki: TestPki, certId: CertID): AuthorityId | undefin
   });
 }
 
-function singleResponse(
-  pki: TestPki,
-  certId: CertID,
-  authority: AuthorityId | undefined,
-  now: Date,
-): SingleResponse {
-  const status = authority
-    ? pki.statusOf(authority, bytesToHex(certId.serialNumber))
+function singleResponse(certId: CertID, issuer: OcspIssuer | undefined, now: Date): SingleResponse {
+  const status = issuer
+    ? issuer.status(bytesToHex(certId.serialNumber))
     : { status: 'unknown' as const };
   const certStatus =
     status.status === 'good'
@@ -78,10 +93,22 @@ function singleResponse(
   });
 }
 
+/** The request's nonce extension as the responder's nonce mode answers it. */
+function nonceExtension(
+  requested: Extension | undefined,
+  mode: OcspNonceMode,
+): Extension | undefined {
+  if (!requested || mode === 'omit') return undefined;
+  if (mode === 'echo') return requested;
+  const value = new Uint8Array(requested.extnValue.buffer.slice(0));
+  value[value.length - 1] = (value[value.length - 1] ?? 0) ^ 0xff;
+  return new Extension({ extnID: requested.extnID, extnValue: new OctetString(value) });
+}
+
 /**
  * Answers a DER OCSPRequest (RFC 6960) for any of the test authorities: a BasicOCSPResponse signed by
- * the authority's responder, responder certificate included, nonce echoed; 'unknown' for serials
- * the authority never issued.
+ * the authority's responder (a root signs its own), responder certificate included, nonce echoed
+ * (or as `pki.setOcspNonceMode` says); 'unknown' for serials the issuer never issued.
  */
 export async function respondOcsp(
   pki: TestPki,
@@ -97,16 +124,17 @@ export async function respondOcsp(
   }
   const certIds = request.tbsRequest.requestList.map((r) => r.reqCert);
   if (certIds.length === 0) return statusOnly(OCSPResponseStatus.malformedRequest);
-  const authorities = certIds.map((id) => authorityForCertId(pki, id));
-  const responding = authorities.find((a): a is AuthorityId => a !== undefined);
+  const issuers = certIds.map((id) => issuerForCertId(pki, id));
+  const responding = issuers.find((a): a is OcspIssuer => a !== undefined);
   if (!responding) return statusOnly(OCSPResponseStatus.unauthorized);
 
-  const signerName = AUTHORITIES[responding].ocspSigner;
+  const signerName = responding.signer;
   const signerCert = AsnConvert.parse(pki.entity(signerName).certificate.der, Certificate);
   // Whole seconds: GeneralizedTime fractions are legal but some clients compare them badly.
   const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const nonce = request.tbsRequest.requestExtensions?.find(
-    (e: Extension) => e.extnID === id_pkix_ocsp_nonce,
+  const nonce = nonceExtension(
+    request.tbsRequest.requestExtensions?.find((e: Extension) => e.extnID === id_pkix_ocsp_nonce),
+    pki.ocspNonceMode,
   );
   const tbs = new ResponseData({
     responderID: new ResponderID({
@@ -115,7 +143,7 @@ export async function respondOcsp(
       ),
     }),
     producedAt: at,
-    responses: certIds.map((id, i) => singleResponse(pki, id, authorities[i], at)),
+    responses: certIds.map((id, i) => singleResponse(id, issuers[i], at)),
     ...(nonce ? { responseExtensions: [nonce] } : {}),
   });
   const signature = await signAs(pki, signerName, toBytes(AsnConvert.serialize(tbs)));

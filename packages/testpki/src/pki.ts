@@ -10,9 +10,11 @@ import type {
   IssueSignerWithKeyOptions,
   KeyAlgorithmName,
   OcspCertStatus,
+  OcspNonceMode,
   PkiUrls,
   Revocation,
   RevocationReason,
+  RootName,
   SignatureHash,
   SignerVariant,
   SignerWithKey,
@@ -21,6 +23,7 @@ import {
   AUTHORITIES,
   AUTHORITY_IDS,
   ENTITY_BLUEPRINTS,
+  isRootName,
   type EntityBlueprint,
   type EntityName,
 } from './authorities.js';
@@ -68,6 +71,8 @@ export interface PkiState {
   entities: Map<EntityName, PkiEntity>;
   records: IssuedRecord[];
   crlNumbers: Map<AuthorityId, number>;
+  /** Revoked infrastructure certificates (issuing CAs, responders, the TSA); not persisted. */
+  entityRevocations?: Map<EntityName, Revocation>;
 }
 
 export type PkiService = 'ocsp' | 'crl' | 'tsa';
@@ -92,6 +97,18 @@ const CRL_REASON_CODES: Record<RevocationReason, number> = {
 
 export function crlReasonCode(reason: RevocationReason): number {
   return CRL_REASON_CODES[reason];
+}
+
+function pkiUrls(baseUrl: string): PkiUrls {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    ocsp: (authority) => `${base}/ocsp/${authority}`,
+    crl: (authority) => `${base}/crl/${authority}.crl`,
+    caIssuers: (authority) => `${base}/certs/${authority}.cer`,
+    rootOcsp: (root) => `${base}/ocsp/${root}`,
+    rootCrl: (root) => `${base}/crl/${root}.crl`,
+    tsa: `${base}/tsa`,
+  };
 }
 
 /** A positive 16-octet serial whose first octet has its high bit clear and is never zero. */
@@ -142,19 +159,17 @@ export class TestPki {
   private readonly crlNumbers: Map<AuthorityId, number>;
   private readonly hashedKeys = new Map<string, Promise<CryptoKey>>();
   private readonly outages = new Set<PkiService>();
+  private readonly entityRevocations: Map<EntityName, Revocation>;
+  private readonly rootCrlNumbers = new Map<RootName, number>();
+  private nonceMode: OcspNonceMode = 'echo';
 
   constructor(state: PkiState) {
     this.baseUrl = state.baseUrl.replace(/\/+$/, '');
     this.entities = state.entities;
     this.records = state.records;
     this.crlNumbers = state.crlNumbers;
-    const base = this.baseUrl;
-    this.urls = {
-      ocsp: (authority) => `${base}/ocsp/${authority}`,
-      crl: (authority) => `${base}/crl/${authority}.crl`,
-      caIssuers: (authority) => `${base}/certs/${authority}.cer`,
-      tsa: `${base}/tsa`,
-    };
+    this.entityRevocations = state.entityRevocations ?? new Map();
+    this.urls = pkiUrls(this.baseUrl);
   }
 
   /** The trust anchors: the RSA root and the EC root (never the rogue root). */
@@ -348,6 +363,49 @@ export class TestPki {
     return this.outages.has(service);
   }
 
+  /** How every OCSP responder of this PKI answers a request nonce, until set again. */
+  setOcspNonceMode(mode: OcspNonceMode): void {
+    this.nonceMode = mode;
+  }
+
+  get ocspNonceMode(): OcspNonceMode {
+    return this.nonceMode;
+  }
+
+  /**
+   * Revokes an infrastructure certificate (an issuing CA, an OCSP responder or the TSA): its
+   * issuer's OCSP responder and CRL report it from then on. Roots cannot be revoked.
+   */
+  revokeEntity(
+    name: EntityName,
+    date: Date = new Date(),
+    reason: RevocationReason = 'keyCompromise',
+  ): void {
+    if (!this.entity(name).blueprint.issuer) throw new Error(`${name} is a root: not revocable`);
+    this.entityRevocations.set(name, { date: wholeSeconds(date), reason });
+  }
+
+  entityRevocation(name: EntityName): Revocation | undefined {
+    return this.entityRevocations.get(name);
+  }
+
+  /** What a root's OCSP responder reports for a serial: only the root's own issuance counts. */
+  rootStatusOf(root: RootName, serial: string): CertificateStatus {
+    return this.infrastructureStatus(root, normalizeSerialHex(serial)) ?? { status: 'unknown' };
+  }
+
+  private infrastructureStatus(
+    issuer: EntityName,
+    serialHex: string,
+  ): CertificateStatus | undefined {
+    const entity = this.entityList().find(
+      (e) => e.blueprint.issuer === issuer && e.certificate.serialHex === serialHex,
+    );
+    if (!entity) return undefined;
+    const revocation = this.entityRevocations.get(entity.blueprint.name);
+    return revocation ? { status: 'revoked', revocation } : { status: 'good' };
+  }
+
   /** What OCSP reports for a serial under an authority: unknown when it never issued it. */
   statusOf(authority: AuthorityId, serial: string): CertificateStatus {
     const serialHex = normalizeSerialHex(serial);
@@ -357,11 +415,11 @@ export class TestPki {
         ? { status: 'revoked', revocation: record.revocation }
         : { status: 'good' };
     }
-    const issuingCa = AUTHORITIES[authority].issuingCa;
-    const infrastructure = this.entityList().some(
-      (e) => e.blueprint.issuer === issuingCa && e.certificate.serialHex === serialHex,
+    return (
+      this.infrastructureStatus(AUTHORITIES[authority].issuingCa, serialHex) ?? {
+        status: 'unknown',
+      }
     );
-    return { status: infrastructure ? 'good' : 'unknown' };
   }
 
   issued(): IssuedCertificate[] {
@@ -381,17 +439,48 @@ export class TestPki {
     this.crlNumbers.set(authority, crlNumber);
     const entries = this.records
       .filter((r) => r.authority === authority && r.revocation)
-      .map((r) => ({
-        serialNumber: r.serialHex,
-        revocationDate: (r.revocation as Revocation).date,
-        reason: CRL_REASON_CODES[(r.revocation as Revocation).reason] as x509.X509CrlReason,
-      }));
+      .map((r) => ({ serialHex: r.serialHex, revocation: r.revocation as Revocation }));
+    return this.signCrl(
+      blueprint.issuingCa,
+      [...entries, ...this.revokedEntities(issuer)],
+      crlNumber,
+      now,
+    );
+  }
+
+  /** A freshly signed CRL (DER) of a root: the issuing CAs and the TSA it revoked. */
+  async rootCrl(root: RootName, now: Date = new Date()): Promise<Uint8Array<ArrayBuffer>> {
+    const crlNumber = (this.rootCrlNumbers.get(root) ?? 0) + 1;
+    this.rootCrlNumbers.set(root, crlNumber);
+    return this.signCrl(root, this.revokedEntities(this.entity(root)), crlNumber, now);
+  }
+
+  private revokedEntities(issuer: PkiEntity): { serialHex: string; revocation: Revocation }[] {
+    return this.entityList().flatMap((e) => {
+      const revocation = this.entityRevocations.get(e.blueprint.name);
+      return e.blueprint.issuer === issuer.blueprint.name && revocation
+        ? [{ serialHex: e.certificate.serialHex, revocation }]
+        : [];
+    });
+  }
+
+  private async signCrl(
+    issuerName: EntityName,
+    revoked: readonly { serialHex: string; revocation: Revocation }[],
+    crlNumber: number,
+    now: Date,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const issuer = this.entity(issuerName);
     const crl = await x509.X509CrlGenerator.create({
       issuer: issuer.certificate.x509.subjectName,
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + DAY),
-      entries,
-      signingKey: await this.signingKey(blueprint.issuingCa),
+      entries: revoked.map((r) => ({
+        serialNumber: r.serialHex,
+        revocationDate: r.revocation.date,
+        reason: CRL_REASON_CODES[r.revocation.reason] as x509.X509CrlReason,
+      })),
+      signingKey: await this.signingKey(issuerName),
       signingAlgorithm: {
         name: issuer.privateKey.algorithm.name,
         hash: issuer.blueprint.hash,
@@ -467,11 +556,27 @@ function validityForEntity(
   return { notBefore, notAfter: new Date(now + years * YEAR) };
 }
 
+/** AIA and CDP of what a root issues directly: its OCSP responder, certificate and CRL. */
+function rootRevocationPointers(baseUrl: string, root: RootName): x509.Extension[] {
+  const urls = pkiUrls(baseUrl);
+  return [
+    new x509.AuthorityInfoAccessExtension(
+      {
+        ocsp: [urls.rootOcsp(root)],
+        caIssuers: [`${baseUrl.replace(/\/+$/, '')}/certs/${root}.cer`],
+      },
+      false,
+    ),
+    new x509.CRLDistributionPointsExtension([urls.rootCrl(root)], false),
+  ];
+}
+
 async function createEntity(
   blueprint: EntityBlueprint,
   keys: { privateKey: CryptoKey; publicKey: CryptoKey },
   issuer: PkiEntity | undefined,
   now: number,
+  baseUrl: string,
 ): Promise<PkiEntity> {
   const signingKey = issuer?.privateKey ?? keys.privateKey;
   const hash = issuer?.blueprint.hash ?? blueprint.hash;
@@ -483,6 +588,8 @@ async function createEntity(
     extensions.push(
       await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.x509.publicKey, false),
     );
+    if (isRootName(issuer.blueprint.name))
+      extensions.push(...rootRevocationPointers(baseUrl, issuer.blueprint.name));
   }
   const subject = entityName(blueprint);
   const cert = await x509.X509CertificateGenerator.create({
@@ -512,16 +619,17 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
       : b,
   );
   const keys = await Promise.all(blueprints.map((b) => generateKeyPair(b.keyAlgorithm)));
+  const baseUrl = options.baseUrl ?? defaultDemoBaseUrl();
   const entities = new Map<EntityName, PkiEntity>();
   for (const [index, blueprint] of blueprints.entries()) {
     const issuer = blueprint.issuer ? entities.get(blueprint.issuer) : undefined;
     entities.set(
       blueprint.name,
-      await createEntity(blueprint, keys[index] as (typeof keys)[number], issuer, now),
+      await createEntity(blueprint, keys[index] as (typeof keys)[number], issuer, now, baseUrl),
     );
   }
   return new TestPki({
-    baseUrl: options.baseUrl ?? defaultDemoBaseUrl(),
+    baseUrl,
     entities,
     records: [],
     crlNumbers: new Map(AUTHORITY_IDS.map((id) => [id, 0])),

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreateTestPkiOptions, PkiServices } from './types.js';
-import { AUTHORITY_IDS, ENTITY_BLUEPRINTS, isAuthorityId, type EntityName } from './authorities.js';
+import {
+  AUTHORITY_IDS,
+  ENTITY_BLUEPRINTS,
+  isAuthorityId,
+  isRootName,
+  type EntityName,
+} from './authorities.js';
 import { createTestPki, type TestPki } from './pki.js';
 import { respondOcsp } from './ocsp.js';
 import { respondTimeStamp } from './tsa.js';
@@ -57,8 +63,9 @@ function entityNameOf(value: string): EntityName | undefined {
 
 /**
  * Routes: POST /ocsp[/<authority>] and GET /ocsp/<authority>/<base64> (RFC 6960 appendix A),
- * GET /crl/<authority>.crl, GET /certs/<authority|entity>.cer, POST /tsa (RFC 3161 over HTTP),
- * GET / (a JSON index). Authorities: rsa, ec, rogue-rsa, rogue-ec.
+ * GET /crl/<authority|root>.crl, GET /certs/<authority|entity>.cer, POST /tsa (RFC 3161 over
+ * HTTP), GET / (a JSON index). Authorities: rsa, ec, rogue-rsa, rogue-ec; roots: root-rsa, root-ec,
+ * root-rogue (OCSP and CRL for the issuing CAs and the TSA).
  */
 async function route(pki: TestPki, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -71,7 +78,7 @@ async function route(pki: TestPki, req: IncomingMessage, res: ServerResponse): P
     }
     if (req.method === 'GET') {
       const encoded =
-        second !== undefined && isAuthorityId(second)
+        second !== undefined && (isAuthorityId(second) || isRootName(second))
           ? rest.join('/')
           : [second, ...rest].join('/');
       if (!encoded) throw new HttpError(400, 'Missing OCSP request');
@@ -88,6 +95,8 @@ async function route(pki: TestPki, req: IncomingMessage, res: ServerResponse): P
   }
   if (first === 'crl' && req.method === 'GET' && second !== undefined) {
     const authority = second.replace(/\.crl$/, '');
+    if (isRootName(authority))
+      return send(res, 200, 'application/pkix-crl', await pki.rootCrl(authority));
     if (!isAuthorityId(authority)) throw new HttpError(404, 'No such CRL');
     return send(res, 200, 'application/pkix-crl', await pki.crl(authority));
   }

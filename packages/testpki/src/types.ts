@@ -6,6 +6,18 @@ export type CaKind = 'rsa' | 'ec';
 /** Every certificate-issuing authority, including the rogue ones that no anchor trusts. */
 export type AuthorityId = CaKind | 'rogue-rsa' | 'rogue-ec';
 
+/**
+ * The self-signed roots. Each answers OCSP and publishes a CRL for the certificates it issued
+ * itself (the issuing CAs and the TSA), so that their revocation can be checked and tested.
+ */
+export type RootName = 'root-rsa' | 'root-ec' | 'root-rogue';
+
+/**
+ * How the OCSP responders treat a request nonce: echo it (RFC 8954, the default), leave it out
+ * (as many real responders that pre-sign their answers do), or echo a corrupted copy.
+ */
+export type OcspNonceMode = 'echo' | 'omit' | 'corrupt';
+
 export type SignerVariant =
   'valid' | 'expired' | 'notYetValid' | 'revoked' | 'noNonRepudiation' | 'untrusted';
 
@@ -95,6 +107,10 @@ export interface PkiUrls {
   ocsp(authority: AuthorityId): string;
   crl(authority: AuthorityId): string;
   caIssuers(authority: AuthorityId): string;
+  /** OCSP responder of a root, named in the AIA of the certificates the root issued. */
+  rootOcsp(root: RootName): string;
+  /** CRL of a root, named in the CDP of the certificates the root issued. */
+  rootCrl(root: RootName): string;
   tsa: string;
 }
 
