@@ -17,4 +17,4 @@ export {
 export { pinStatus, type PinStatus } from './format/pin-state.js';
 export { exitCodeForClientError, type SignState } from './commands/sign.js';
 export { defaultTrustDir } from './commands/verify.js';
-export type { Check, CheckStatus, DoctorFindings } from './commands/doctor/checks.js';
+export type { Check, CheckStatus, Findings as DoctorFindings } from '@eimza/diagnostics';

@@ -1,10 +1,10 @@
-import type { Context } from '../../context.js';
+import { collectFindings, reportJson, writeBundle } from '@eimza/diagnostics';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { openTokens, type Context } from '../../context.js';
 import { CliError, ReportedOutcome } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { apiBaseUrl } from '../api-url.js';
-import { writeBundle } from './bundle.js';
-import { collectFindings } from './checks.js';
-import { doctorJson, printDoctor } from './render.js';
+import { printDoctor } from './render.js';
 
 export interface DoctorOptions {
   api?: string;
@@ -16,7 +16,11 @@ export interface DoctorOptions {
  * FAIL with a hint. Exit 0 unless a check FAILs (then 12). `--bundle` also writes the support zip.
  */
 export async function doctorCommand(ctx: Context, options: DoctorOptions): Promise<void> {
-  const findings = await collectFindings(ctx, apiBaseUrl(options.api, ctx.env));
+  const findings = await collectFindings({
+    tokens: await openTokens(ctx),
+    apiUrl: apiBaseUrl(options.api, ctx.env),
+    appVersion: packageJson.version,
+  });
   let bundle: { path: string; files: string[] } | undefined;
   if (options.bundle) {
     const path = options.bundle;
@@ -26,7 +30,7 @@ export async function doctorCommand(ctx: Context, options: DoctorOptions): Promi
     bundle = { path, files };
   }
   if (ctx.out.json)
-    ctx.out.result({ ...doctorJson(ctx.t, findings), ...(bundle ? { bundle } : {}) });
+    ctx.out.result({ ...reportJson(ctx.t, findings), ...(bundle ? { bundle } : {}) });
   else {
     printDoctor(ctx.t, ctx.out, findings);
     if (bundle)

@@ -1,11 +1,10 @@
 import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { stateDir } from '@eimza/state';
 import yazl from 'yazl';
-import type { Translate } from '../../i18n.js';
-import type { DoctorFindings } from './checks.js';
-import { doctorJson, doctorLines } from './render.js';
+import { reportJson, reportLines, type RenderOptions } from './render.js';
+import type { Findings, Translate } from './types.js';
 
 /** Environment variables worth seeing in a bundle; nothing else from the environment is copied. */
 const ENV_KEYS = [
@@ -21,14 +20,15 @@ const LOG_TAIL_BYTES = 256 * 1024;
 
 /**
  * Writes the support bundle a user mails to the helpdesk: versions and OS, modules, slots, the certificates'
- * public data, recent logs (<stateDir>/logs/*.log), and the doctor report. The doctor never asks for a PIN,
- * so none can be in it.
+ * public data, recent logs (<stateDir>/logs/*.log), and the report. Diagnostics never ask for a PIN, so
+ * none can be in it. Returns the names of the files in the zip.
  */
 export async function writeBundle(
   path: string,
   t: Translate,
-  findings: DoctorFindings,
+  findings: Findings,
   env: NodeJS.ProcessEnv,
+  options: RenderOptions = {},
 ): Promise<string[]> {
   const zip = new yazl.ZipFile();
   const names: string[] = [];
@@ -37,8 +37,8 @@ export async function writeBundle(
     names.push(name);
   };
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  add('doctor.txt', `${doctorLines(t, findings).join('\n')}\n`);
-  add('doctor.json', json(doctorJson(t, findings)));
+  add('doctor.txt', `${reportLines(t, findings, undefined, options).join('\n')}\n`);
+  add('doctor.json', json(reportJson(t, findings, options)));
   add(
     'versions.json',
     json({
@@ -53,9 +53,10 @@ export async function writeBundle(
   for (const [name, text] of recentLogs(env)) add(`logs/${name}`, text);
 
   const output = createWriteStream(path);
+  const closed = once(output, 'close');
   zip.outputStream.pipe(output);
   zip.end();
-  await once(output, 'close');
+  await closed;
   return names;
 }
 
