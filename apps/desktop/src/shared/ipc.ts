@@ -178,6 +178,8 @@ export interface DiagnosticCheck {
   text: string;
   /** Localised advice for WARN and FAIL. */
   hint?: string;
+  /** Raw multi-line output behind the finding (the reader list as PC/SC tools print it). */
+  detail?: string;
 }
 
 export interface DiagnosticsView {
