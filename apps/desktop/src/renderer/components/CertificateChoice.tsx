@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import type { CertificateChoicesView } from '../../shared/ipc.js';
+import { CertificateFacts } from './CertificateCard.js';
+
+interface Props {
+  choices: CertificateChoicesView;
+  selectedId: string | undefined;
+  onSelect(certificateId: string): void;
+  onRefresh(): void;
+}
+
+/** Sertifika Seçimi: a radio group of cards (arrow keys move between them), then what cannot sign. */
+export function CertificateChoice({ choices, selectedId, onSelect, onRefresh }: Props) {
+  const { t } = useTranslation();
+  const nothing = choices.usable.length === 0;
+  return (
+    <section className="panel" aria-labelledby="cert-title">
+      <h2 id="cert-title">{t('cert.title')}</h2>
+      {choices.signer === 'not-found' && (
+        <p className="notice notice-warn">
+          <span className="icon" aria-hidden="true">
+            ⚠
+          </span>{' '}
+          {t('cert.signerNotFound')}
+        </p>
+      )}
+      {nothing ? (
+        <div className="notice notice-warn" role="status">
+          <p className="notice-title">{t('cert.noCard')}</p>
+          <p>{t('cert.noCardHint')}</p>
+          <button type="button" onClick={onRefresh}>
+            {t('actions.refresh')}
+          </button>
+        </div>
+      ) : (
+        <fieldset className="cards">
+          <legend>{t('cert.choose')}</legend>
+          {choices.usable.map((certificate, index) => (
+            <div
+              key={certificate.id}
+              className={`card${certificate.id === selectedId ? ' card-selected' : ''}`}
+              onClick={() => certificate.id !== selectedId && onSelect(certificate.id)}
+            >
+              <input
+                id={`cert-${index}`}
+                type="radio"
+                name="certificate"
+                value={certificate.id}
+                checked={certificate.id === selectedId}
+                aria-describedby={`cert-${index}-facts`}
+                onChange={() => onSelect(certificate.id)}
+              />
+              <div className="card-body">
+                <CertificateFacts certificate={certificate} labelFor={`cert-${index}`} />
+              </div>
+            </div>
+          ))}
+        </fieldset>
+      )}
+      {choices.excluded.length > 0 && (
+        <div className="excluded">
+          <h3>{t('cert.excluded')}</h3>
+          <ul>
+            {choices.excluded.map(({ certificate, reason }) => (
+              <li key={certificate.id}>
+                <strong>{certificate.commonName ?? certificate.subject}</strong> (
+                {certificate.tokenLabel}): {t(`cert.reason.${reason}`)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

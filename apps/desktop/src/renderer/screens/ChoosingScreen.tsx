@@ -1,0 +1,110 @@
+import { useTranslation } from 'react-i18next';
+import type { IpcError, SigningSnapshot } from '../../shared/ipc.js';
+import type { Act } from '../act.js';
+import { eimza } from '../api.js';
+import { CertificateChoice } from '../components/CertificateChoice.js';
+import { ChallengeDetails } from '../components/ChallengeDetails.js';
+import { Countdown } from '../components/Countdown.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { FocusHeading } from '../components/FocusHeading.js';
+import { PinEntry } from '../components/PinEntry.js';
+
+interface Props {
+  snapshot: SigningSnapshot;
+  secondsLeft: number | undefined;
+  expired: boolean;
+  actionError: IpcError | undefined;
+  act: Act;
+}
+
+const E_ONAY = new Set(['e-onay-accept', 'e-onay-cancel']);
+
+/** Sözleşme + Sertifika Seçimi + PIN: one page, read top to bottom, usable with Tab alone. */
+export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, act }: Props) {
+  const { t } = useTranslation();
+  const challenge = snapshot.challenge;
+  const needsAcceptance = challenge !== undefined && E_ONAY.has(challenge.purpose);
+  const mayChoose = !expired && (!needsAcceptance || snapshot.accepted === true);
+  const error = actionError ?? snapshot.error;
+
+  return (
+    <section className="screen" aria-labelledby="challenge-title">
+      <FocusHeading id="challenge-title">{t('challenge.title')}</FocusHeading>
+      {expired ? (
+        <div className="notice notice-error" role="alert">
+          <p className="notice-title">
+            <span className="icon" aria-hidden="true">
+              ⌛
+            </span>{' '}
+            {t('expired.title')}
+          </p>
+          <p>{t('expired.next')}</p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void act(() => eimza().signing.reset())}
+          >
+            {t('actions.newCode')}
+          </button>
+        </div>
+      ) : (
+        <Countdown secondsLeft={secondsLeft} />
+      )}
+      <fieldset className="plain" disabled={expired}>
+        <legend className="sr-only">{t('challenge.title')}</legend>
+        {challenge && <ChallengeDetails challenge={challenge} />}
+        {needsAcceptance && (
+          <div className="panel acceptance">
+            <h2>{t('eonay.question')}</h2>
+            {snapshot.accepted ? (
+              <p role="status">
+                <span className="icon" aria-hidden="true">
+                  ✓
+                </span>{' '}
+                {t('eonay.accepted')}
+              </p>
+            ) : (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => void act(() => eimza().signing.accept())}
+                >
+                  {t('eonay.accept')}
+                </button>
+                <button type="button" onClick={() => void act(() => eimza().signing.decline())}>
+                  {t('eonay.decline')}
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+        {mayChoose && snapshot.choices && (
+          <CertificateChoice
+            choices={snapshot.choices}
+            selectedId={snapshot.selectedCertificateId}
+            onSelect={(certificateId) => void act(() => eimza().signing.select({ certificateId }))}
+            onRefresh={() => void act(() => eimza().signing.refresh())}
+          />
+        )}
+        {error && <ErrorNotice error={error} />}
+        {mayChoose && snapshot.pinPrompt && (
+          <PinEntry
+            prompt={snapshot.pinPrompt}
+            pinState={snapshot.error?.pinState ?? snapshot.pinPrompt.pinState}
+            act={act}
+          />
+        )}
+      </fieldset>
+      <div className="actions secondary-actions">
+        <button
+          type="button"
+          onClick={() => void act(() => eimza().signing.cancel())}
+          disabled={expired}
+        >
+          {t('actions.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}

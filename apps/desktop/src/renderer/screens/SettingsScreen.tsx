@@ -1,0 +1,132 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IpcError, Language, Settings } from '../../shared/ipc.js';
+import { eimza } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { FocusHeading } from '../components/FocusHeading.js';
+
+interface Props {
+  settings: Settings | undefined;
+  onSettings(settings: Settings): void;
+}
+
+const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** Ayarlar: the language switches at once; module paths and servers are saved together. */
+export function SettingsScreen({ settings, onSettings }: Props) {
+  const { t } = useTranslation();
+  const [modules, setModules] = useState('');
+  const [origins, setOrigins] = useState('');
+  const [defaultOrigin, setDefaultOrigin] = useState('');
+  const [error, setError] = useState<IpcError | undefined>();
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (!settings) return;
+    setModules(settings.modulePaths.join('\n'));
+    setOrigins(settings.allowedOrigins.join('\n'));
+    setDefaultOrigin(settings.defaultApiOrigin);
+  }, [settings]);
+
+  const update = async (patch: Partial<Settings>) => {
+    setError(undefined);
+    setSaved(false);
+    const result = await eimza().settings.update(patch);
+    if (!result.ok) return setError(result.error);
+    onSettings(result.value);
+    setSaved(true);
+  };
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    void update({
+      modulePaths: lines(modules),
+      allowedOrigins: lines(origins),
+      defaultApiOrigin: defaultOrigin.trim(),
+    });
+  };
+
+  return (
+    <section className="screen" aria-labelledby="settings-title">
+      <FocusHeading id="settings-title">{t('settings.title')}</FocusHeading>
+      <fieldset className="panel">
+        <legend>{t('settings.language')}</legend>
+        {(['tr', 'en'] as Language[]).map((language) => (
+          <label key={language} className="choice">
+            <input
+              type="radio"
+              name="language"
+              value={language}
+              checked={settings?.language === language}
+              onChange={() => void update({ language })}
+            />{' '}
+            <span lang={language}>{t(`settings.languages.${language}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      <form className="panel" onSubmit={save} noValidate>
+        <div className="field">
+          <label htmlFor="default-origin" className="field-label">
+            {t('settings.defaultOrigin')}
+          </label>
+          <input
+            id="default-origin"
+            type="url"
+            autoComplete="off"
+            spellCheck={false}
+            value={defaultOrigin}
+            onChange={(e) => setDefaultOrigin(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="allowed-origins" className="field-label">
+            {t('settings.allowedOrigins')}
+          </label>
+          <textarea
+            id="allowed-origins"
+            rows={3}
+            spellCheck={false}
+            aria-describedby="allowed-origins-hint"
+            value={origins}
+            onChange={(e) => setOrigins(e.target.value)}
+          />
+          <p id="allowed-origins-hint" className="hint">
+            {t('settings.allowedOriginsHint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="module-paths" className="field-label">
+            {t('settings.modulePaths')}
+          </label>
+          <textarea
+            id="module-paths"
+            rows={3}
+            spellCheck={false}
+            aria-describedby="module-paths-hint"
+            value={modules}
+            onChange={(e) => setModules(e.target.value)}
+          />
+          <p id="module-paths-hint" className="hint">
+            {t('settings.modulePathsHint')}
+          </p>
+        </div>
+        <button type="submit" className="primary">
+          {t('settings.save')}
+        </button>
+      </form>
+      {error && <ErrorNotice error={error} />}
+      {saved && (
+        <p className="notice notice-ok" role="status">
+          <span className="icon" aria-hidden="true">
+            ✓
+          </span>{' '}
+          {t('settings.saved')}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import type { IpcError, Settings, SigningSnapshot } from '../../shared/ipc.js';
+import type { Act } from '../act.js';
+import type { ReceivedSnapshot } from '../App.js';
+import { useCountdown } from '../countdown.js';
+import type { Starter } from '../start.js';
+import { CodeEntry } from './CodeEntry.js';
+import { ChoosingScreen } from './ChoosingScreen.js';
+import { Outcome } from './Outcome.js';
+import { Progress } from './Progress.js';
+
+interface Props {
+  received: ReceivedSnapshot;
+  settings: Settings | undefined;
+  starter: Starter;
+  linkError: IpcError | undefined;
+  onSnapshot(snapshot: SigningSnapshot): void;
+}
+
+/** Which signing screen the snapshot's step calls for. */
+export function SigningScreen({ received, settings, starter, linkError, onSnapshot }: Props) {
+  const { snapshot, receivedAt } = received;
+  const secondsLeft = useCountdown(snapshot.secondsLeft, receivedAt);
+  const [actionError, setActionError] = useState<IpcError | undefined>();
+  const expired =
+    snapshot.step === 'expired' || (snapshot.challenge !== undefined && secondsLeft === 0);
+
+  const act: Act = async (call) => {
+    setActionError(undefined);
+    const result = await call();
+    if (result.ok) onSnapshot(result.value);
+    else setActionError(result.error);
+    return result.ok;
+  };
+
+  if (snapshot.step === 'idle')
+    return <CodeEntry settings={settings} starter={starter} linkError={linkError} />;
+  if (snapshot.step === 'loading' || snapshot.step === 'signing' || snapshot.step === 'submitting')
+    return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
+  const wrongPin = snapshot.step === 'failed' && snapshot.error?.retry === 'sign';
+  if (snapshot.step === 'choosing' || wrongPin || (expired && snapshot.challenge))
+    return (
+      <ChoosingScreen
+        snapshot={snapshot}
+        secondsLeft={secondsLeft}
+        expired={expired}
+        actionError={actionError}
+        act={act}
+      />
+    );
+  return <Outcome snapshot={snapshot} expired={expired} actionError={actionError} act={act} />;
+}
