@@ -86,6 +86,8 @@ export interface LivePki {
   url: string;
   ocsp: Switch;
   crl: Switch;
+  /** Paths answered 503 whatever the switches say (e.g. one root's OCSP and CRL). */
+  blocked?: (path: string) => boolean;
   requests: { ocsp: number; crl: number };
   close(): Promise<void>;
 }
@@ -129,6 +131,7 @@ export async function startLivePki(): Promise<LivePki> {
     if (
       (isOcsp && state.ocsp === 'down') ||
       (isCrl && state.crl === 'down') ||
+      state.blocked?.(path) === true ||
       !ready.handler ||
       !ready.pki
     ) {

@@ -11,7 +11,7 @@ export {
   type RevocationMode,
   type RevocationOptions,
 } from './revocation/check.js';
-export type { FreshnessPolicy } from './revocation/types.js';
+export type { FreshnessPolicy, OcspNoncePolicy } from './revocation/types.js';
 export { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from './algorithms.js';
 export { normaliseTckn } from './signer-summary.js';
 export { INDICATION_OF } from './report.js';

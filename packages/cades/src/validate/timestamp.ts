@@ -32,9 +32,16 @@ export type TimestampResult =
       readonly genTime: Date;
       readonly tsa: string;
       readonly tsaCert: Certificate;
+      /** TSA certificate first, anchor last. */
+      readonly tsaChain: readonly Certificate[];
       readonly detail: string;
     }
-  | { readonly ok: false; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly detail: string;
+      /** Default: HASH_FAILURE for an imprint mismatch, else SIG_CONSTRAINTS_FAILURE. */
+      readonly subIndication?: 'REVOKED' | 'TRY_LATER';
+    };
 
 interface TstInfo {
   readonly imprintAlg: string;
@@ -128,6 +135,7 @@ export function validateTimestamp(
       genTime: tst.genTime,
       tsa: formatName(tsaCert.subject),
       tsaCert,
+      tsaChain: chain.chain,
       detail: `time-stamp of ${tst.genTime.toISOString()} by ${formatName(tsaCert.subject)}`,
     };
   } catch (e) {

@@ -22,7 +22,8 @@ import { digest } from './digest.js';
 import { publicKeyOf } from './keys.js';
 import { OID } from './oids.js';
 import { ReportBuilder, fail } from './report.js';
-import { checkRevocation, type RevocationOptions } from './revocation/check.js';
+import type { RevocationOptions } from './revocation/check.js';
+import { checkPathRevocation, judgePath, leafAnswer } from './revocation/path.js';
 import { chainEntry, summariseSigner } from './signer-summary.js';
 import { essCertProblem, findSignerCertificate } from './signer-certificate.js';
 import { validateTimestamp, type TimestampResult } from './timestamp.js';
@@ -202,6 +203,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
       }
     }
   }
+  if (ts?.ok) ts = await withTsaRevocation(c, ts);
   const at = ts?.ok ? ts.genTime : c.now;
 
   let chain: readonly Certificate[] = [];
@@ -242,15 +244,17 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     !(await rb.runAsync(`revocation${suffix}`, async (): Promise<string> => {
       const ro = opts.revocation ?? { mode: 'require' };
       if (ro.mode === 'off') return 'revocation checking disabled';
-      const issuer = chain[1];
-      if (!issuer) return 'signer certificate is itself a trust anchor';
-      const r = await checkRevocation(cert, issuer, c.now, ro, c.algs);
-      if (r.kind === 'unavailable') {
-        if (ro.mode === 'soft-fail') return `no revocation information (soft-fail): ${r.detail}`;
-        return fail('TRY_LATER', `no revocation information: ${r.detail}`);
-      }
-      const a = r.answer;
-      if (c.primary) {
+      if (chain.length < 2) return 'signer certificate is itself a trust anchor';
+      const links = await checkPathRevocation(
+        chain,
+        opts.trust,
+        c.now,
+        ro,
+        c.algs,
+        'signer certificate',
+      );
+      const a = leafAnswer(links);
+      if (c.primary && a) {
         rb.report.revocation = {
           source: a.source,
           status: a.status,
@@ -258,10 +262,9 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
           ...(a.revokedAt ? { revokedAt: a.revokedAt.toISOString() } : {}),
         };
       }
-      if (a.status === 'revoked')
-        fail('REVOKED', `revoked at ${a.revokedAt?.toISOString() ?? 'unknown time'} (${a.source})`);
-      if (a.status === 'unknown') fail('TRY_LATER', `status unknown (${a.source})`);
-      return a.detail + (r.cached ? ' (cached)' : '');
+      const verdict = judgePath(links, ro.mode === 'soft-fail', ts?.ok ? ts.genTime : undefined);
+      if (!verdict.ok) fail(verdict.sub, verdict.detail);
+      return verdict.detail;
     }))
   )
     return;
@@ -270,13 +273,44 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     if (!ts) return 'no signature time-stamp (CAdES-BES)';
     if (!ts.ok) {
       return fail(
-        /imprint/.test(ts.detail) ? 'HASH_FAILURE' : 'SIG_CONSTRAINTS_FAILURE',
+        ts.subIndication ??
+          (/imprint/.test(ts.detail) ? 'HASH_FAILURE' : 'SIG_CONSTRAINTS_FAILURE'),
         ts.detail,
       );
     }
     if (c.primary) rb.report.timestamp = { genTime: ts.genTime.toISOString(), tsa: ts.tsa };
     return ts.detail;
   });
+}
+
+/**
+ * Checks the revocation of the TSA's certificate and its CAs (now). A revoked TSA certificate
+ * makes the time-stamp worthless whenever the revocation happened: a compromised TSA key can
+ * stamp any genTime, so no revokedAt can be trusted against it.
+ */
+async function withTsaRevocation(
+  c: Ctx,
+  ts: Extract<TimestampResult, { ok: true }>,
+): Promise<TimestampResult> {
+  const ro = c.opts.revocation ?? { mode: 'require' };
+  if (ro.mode === 'off') return ts;
+  const links = await checkPathRevocation(
+    ts.tsaChain,
+    c.opts.trust,
+    c.now,
+    ro,
+    c.algs,
+    'TSA certificate',
+  );
+  const verdict = judgePath(links, ro.mode === 'soft-fail');
+  if (!verdict.ok) {
+    return {
+      ok: false,
+      subIndication: verdict.sub,
+      detail: `time-stamp not usable: ${verdict.detail}`,
+    };
+  }
+  return verdict.detail ? { ...ts, detail: `${ts.detail}; ${verdict.detail}` } : ts;
 }
 
 /**

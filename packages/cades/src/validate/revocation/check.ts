@@ -3,7 +3,12 @@ import type { Certificate } from '../certificate.js';
 import { RevocationCache } from './cache.js';
 import { checkCrl } from './crl.js';
 import { checkOcsp } from './ocsp.js';
-import { DEFAULT_FRESHNESS, type FreshnessPolicy, type RevocationAnswer } from './types.js';
+import {
+  DEFAULT_FRESHNESS,
+  type FreshnessPolicy,
+  type OcspNoncePolicy,
+  type RevocationAnswer,
+} from './types.js';
 
 export type RevocationMode = 'require' | 'soft-fail' | 'off';
 
@@ -12,6 +17,12 @@ export interface RevocationOptions {
   readonly mode: RevocationMode;
   readonly cache?: RevocationCache;
   readonly freshness?: Partial<FreshnessPolicy>;
+  /**
+   * Every OCSP request carries a fresh nonce. 'require' (default): the response must echo it,
+   * else it is not used (replay protection). 'optional': a response without a nonce is
+   * accepted (responders that serve pre-signed answers); a wrong nonce is refused either way.
+   */
+  readonly ocspNonce?: OcspNoncePolicy;
 }
 
 export type RevocationOutcome =
@@ -33,7 +44,7 @@ export async function checkRevocation(
   if (hit) return { kind: 'answer', answer: hit, cached: true };
   const fresh = { ...DEFAULT_FRESHNESS, ...opts.freshness };
   const problems: string[] = [];
-  const ocsp = await checkOcsp(cert, issuer, now, fresh, policy);
+  const ocsp = await checkOcsp(cert, issuer, now, fresh, policy, opts.ocspNonce ?? 'require');
   if (ocsp.ok && ocsp.answer.status !== 'unknown') {
     cache.set(issuer.id, cert.serialHex, ocsp.answer);
     return { kind: 'answer', answer: ocsp.answer, cached: false };
@@ -41,8 +52,10 @@ export async function checkRevocation(
   problems.push(ocsp.ok ? ocsp.answer.detail : ocsp.detail);
   const crl = await checkCrl(cert, issuer, now, fresh, policy, cache);
   if (crl.ok) {
-    cache.set(issuer.id, cert.serialHex, crl.answer);
-    return { kind: 'answer', answer: crl.answer, cached: false };
+    // Say why OCSP was not used: a refused OCSP answer (e.g. no nonce) must not go unnoticed.
+    const answer = { ...crl.answer, detail: `${crl.answer.detail} (OCSP: ${problems[0]})` };
+    cache.set(issuer.id, cert.serialHex, answer);
+    return { kind: 'answer', answer, cached: false };
   }
   problems.push(crl.detail);
   return { kind: 'unavailable', detail: problems.join('; ') };

@@ -26,7 +26,12 @@ import { isIssuedBy } from '../chain.js';
 import { publicKeyOf } from '../keys.js';
 import { OID } from '../oids.js';
 import { fetchBytes } from './http.js';
-import { freshnessProblem, type FreshnessPolicy, type SourceResult } from './types.js';
+import {
+  freshnessProblem,
+  type FreshnessPolicy,
+  type OcspNoncePolicy,
+  type SourceResult,
+} from './types.js';
 
 const sha1 = (b: Uint8Array): Buffer => createHash('sha1').update(b).digest();
 const SHA1_ALG = encodeTlv(Tag.SEQUENCE, encodeOid(OID.sha1), Uint8Array.of(0x05, 0x00));
@@ -205,6 +210,7 @@ export async function checkOcsp(
   now: Date,
   fresh: FreshnessPolicy,
   policy: AlgorithmPolicy,
+  noncePolicy: OcspNoncePolicy,
 ): Promise<SourceResult> {
   if (cert.ocspUrls.length === 0) return { ok: false, detail: 'no OCSP URL in the certificate' };
   const problems: string[] = [];
@@ -221,8 +227,15 @@ export async function checkOcsp(
         problems.push(who);
         continue;
       }
-      if (r.nonce && !bytesEqual(r.nonce, nonce)) {
-        problems.push('OCSP nonce mismatch');
+      const nonceProblem = !r.nonce
+        ? noncePolicy === 'require'
+          ? 'OCSP response does not echo the request nonce (required)'
+          : undefined
+        : !bytesEqual(r.nonce, nonce)
+          ? 'OCSP response nonce differs from the request nonce'
+          : undefined;
+      if (nonceProblem) {
+        problems.push(nonceProblem);
         continue;
       }
       const nameHash = sha1(issuer.subject);
@@ -252,7 +265,7 @@ export async function checkOcsp(
           ...(single.revokedAt ? { revokedAt: single.revokedAt } : {}),
           thisUpdate: single.thisUpdate,
           ...(single.nextUpdate ? { nextUpdate: single.nextUpdate } : {}),
-          detail: `OCSP ${single.status} from ${url}${r.nonce ? '' : ' (no nonce echoed)'}`,
+          detail: `OCSP ${single.status} from ${url}${r.nonce ? ', nonce echoed' : ' (no nonce echoed; accepted)'}`,
         },
       };
     } catch (e) {

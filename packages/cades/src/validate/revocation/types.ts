@@ -1,6 +1,9 @@
 export type RevocationSource = 'ocsp' | 'crl';
 export type RevocationStatus = 'good' | 'revoked' | 'unknown';
 
+/** Whether an OCSP response must echo the request nonce: see RevocationOptions.ocspNonce. */
+export type OcspNoncePolicy = 'require' | 'optional';
+
 /** A usable answer from one source. */
 export interface RevocationAnswer {
   readonly source: RevocationSource;
