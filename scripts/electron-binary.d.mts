@@ -1,0 +1,5 @@
+export function electronBinary(
+  env?: NodeJS.ProcessEnv,
+): { path: string; reason?: undefined } | { path?: undefined; reason: string };
+
+export function displayAvailable(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): boolean;
