@@ -45,6 +45,8 @@ interface Run {
   unsubscribe: () => void;
   apiOrigin: string;
   challenge?: Challenge;
+  /** The flow's retry hint after its last failure (the snapshot's error may be cleared sooner). */
+  retry: RetryHint;
 }
 
 interface SnapshotState {
@@ -138,7 +140,13 @@ export class SigningController {
         ? { outcomeRecheckDelayMs: this.options.outcomeRecheckDelayMs }
         : {}),
     });
-    const run: Run = { flow, queue: new SerialQueue(), unsubscribe: () => undefined, apiOrigin };
+    const run: Run = {
+      flow,
+      queue: new SerialQueue(),
+      unsubscribe: () => undefined,
+      apiOrigin,
+      retry: 'none',
+    };
     run.unsubscribe = flow.subscribe((event) => this.onEvent(run, event));
     this.run = run;
     this.state = { verificationCode: code, apiOrigin };
@@ -236,8 +244,7 @@ export class SigningController {
     const run = this.run;
     if (!run || run.queue.busy) return;
     const step = run.flow.state;
-    const failure = this.state.failure;
-    if (step !== 'choosing' && !(step === 'failed' && failure?.retry === 'certificates')) return;
+    if (step !== 'choosing' && !(step === 'failed' && run.retry === 'certificates')) return;
     void run.queue
       .run(async () => {
         if (step === 'failed') this.clearFailure(run);
@@ -329,6 +336,7 @@ export class SigningController {
         break;
       case 'failed':
         s.progress = undefined;
+        run.retry = event.retry;
         s.failure = { error: event.error, retry: event.retry };
         if (event.error.code === 'PIN_LOCKED' && s.pinPrompt) {
           s.pinPrompt = {
@@ -402,9 +410,8 @@ export class SigningController {
 
   private requireStep(run: Run, steps: string[], failedWith: RetryHint[]): void {
     const step = run.flow.state;
-    const failure = this.state.failure;
     if (steps.includes(step)) return;
-    if (step === 'failed' && failure && failedWith.includes(failure.retry)) return;
+    if (step === 'failed' && failedWith.includes(run.retry)) return;
     throw new ClientError('INVALID_STATE', { detail: `step ${step}` });
   }
 

@@ -91,6 +91,8 @@ export interface Desktop {
   /** Calls and expects ok; the value. */
   value<C extends Channel>(channel: C, request?: unknown): Promise<ResponseOf<C>>;
   waitForEvent(match: (event: AppEvent) => boolean, timeoutMs?: number): Promise<AppEvent>;
+  /** Runs synchronously as each event is pushed (the services wait for no one). */
+  onEvent(listener: (event: AppEvent) => void): () => void;
   snapshots(): SigningSnapshot[];
   log(): string;
   close(): Promise<void>;
@@ -106,6 +108,7 @@ export async function startDesktop(options: {
   const events: AppEvent[] = [];
   const answers: unknown[] = [];
   const waiters = new Set<() => void>();
+  const listeners = new Set<(event: AppEvent) => void>();
   const services = await createDesktopServices({
     env: {
       EIMZA_STATE_DIR: stateDir,
@@ -115,6 +118,7 @@ export async function startDesktop(options: {
     },
     emit: (event) => {
       events.push(structuredClone(event));
+      for (const listener of [...listeners]) listener(event);
       for (const check of [...waiters]) check();
     },
     tokens: options.tokens,
@@ -158,6 +162,10 @@ export async function startDesktop(options: {
         waiters.add(check);
         check();
       });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     snapshots: () => events.flatMap((e) => (e.type === 'signing' ? [e.snapshot] : [])),
     log: () => {

@@ -1,0 +1,150 @@
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createTestTokens,
+  startTestPki,
+  type RunningTestPki,
+  type TestTokens,
+} from '@eimza/testpki';
+import { openTokenService, type TokenService } from '@eimza/token';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AppEvent, SigningSnapshot } from '../../src/shared/ipc.js';
+import {
+  createSession,
+  sessionState,
+  startApi,
+  startDesktop,
+  tempDir,
+  type Desktop,
+} from './fixture.js';
+
+// Its own file (and process): cards are "pulled out" by deleting SoftHSM2 token folders, which
+// is how a removed card looks to the module.
+const PIN = 'Cekilen-PIN-31';
+
+let pki: RunningTestPki;
+let tokens: TestTokens;
+let service: TokenService;
+let work: string;
+let api: { app: FastifyInstance; url: string };
+let desktop: Desktop;
+
+/** Deletes the SoftHSM2 token folder holding `label` (its token.object names it). */
+function pullOut(label: string): void {
+  const root = join(tokens.dir, 'tokens');
+  for (const entry of readdirSync(root)) {
+    const object = readFileSync(join(root, entry, 'token.object'));
+    if (object.includes(Buffer.from(label))) {
+      rmSync(join(root, entry), { recursive: true, force: true });
+      return;
+    }
+  }
+  throw new Error(`no token folder for ${label}`);
+}
+
+function signingEvent(match: (snapshot: SigningSnapshot) => boolean) {
+  return (event: AppEvent) => event.type === 'signing' && match(event.snapshot);
+}
+
+beforeAll(async () => {
+  work = tempDir('eimza-desktop-removed-');
+  pki = await startTestPki();
+  tokens = await createTestTokens({
+    pki: pki.pki,
+    pin: PIN,
+    tokens: [
+      {
+        label: 'EIMZA-RSA',
+        keyType: 'rsa2048',
+        tckn: '10000000146',
+        name: 'AHMET YILMAZ',
+        ca: 'rsa',
+      },
+      { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: '12345678950', name: 'AYŞE KAYA', ca: 'ec' },
+    ],
+  });
+  process.env.SOFTHSM2_CONF = tokens.confPath;
+  service = await openTokenService({ explicitOnly: true, modulePaths: [tokens.modulePath] });
+  api = await startApi(work, pki, 'removed');
+  desktop = await startDesktop({ tokens: service, apiUrl: api.url, watchIntervalMs: 150 });
+});
+
+afterAll(async () => {
+  await desktop?.close();
+  await api?.app.close();
+  await service?.close();
+  await pki?.close();
+  tokens?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+it('a card pulled out while choosing: tokens pushed, the certificate cards update by themselves', async () => {
+  await desktop.waitForEvent((e) => e.type === 'tokens' && e.tokens.length === 2);
+  const session = await createSession(api.url, { purpose: 'login' });
+  const started = await desktop.value('signing:start', {
+    code: session.verificationCode,
+    apiOrigin: api.url,
+  });
+  expect(started.choices!.usable.map((c) => c.tokenLabel).sort()).toEqual([
+    'EIMZA-EC',
+    'EIMZA-RSA',
+  ]);
+  const ec = started.choices!.usable.find((c) => c.tokenLabel === 'EIMZA-EC')!;
+  await desktop.value('signing:select', { certificateId: ec.id });
+
+  pullOut('EIMZA-RSA');
+  const tokensEvent = await desktop.waitForEvent(
+    (e) => e.type === 'tokens' && e.tokens.length === 1,
+  );
+  expect(tokensEvent).toMatchObject({ tokens: [{ label: 'EIMZA-EC' }] });
+  const live = await desktop.waitForEvent(signingEvent((s) => s.choices?.usable.length === 1));
+  expect(live).toMatchObject({
+    snapshot: {
+      step: 'choosing',
+      selectedCertificateId: ec.id,
+      pinPrompt: { certificateId: ec.id },
+    },
+  });
+  await desktop.value('signing:reset');
+});
+
+it('the card pulled out mid-sign: TOKEN_REMOVED with retry certificates, nothing submitted; the list then says no card', async () => {
+  const session = await createSession(api.url, { purpose: 'login' });
+  const started = await desktop.value('signing:start', {
+    code: session.verificationCode,
+    apiOrigin: api.url,
+  });
+  const id = started.choices!.usable[0]!.id;
+  const unhook = hookOnce(
+    desktop,
+    (s) => s.step === 'signing' && s.progress !== undefined,
+    () => pullOut('EIMZA-EC'),
+  );
+  const outcome = await desktop.value('signing:sign', { certificateId: id, pin: PIN });
+  unhook();
+  expect(outcome).toMatchObject({ step: 'failed', error: { retry: 'certificates' } });
+  expect(['TOKEN_REMOVED', 'TOKEN_NOT_PRESENT']).toContain(outcome.error!.code);
+  expect(outcome.error!.message).toMatch(/Kart/);
+  expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
+  // The watcher notices the card is gone and lists again: no card, said as such.
+  const none = await desktop.waitForEvent(signingEvent((s) => s.error?.code === 'NO_CERTIFICATES'));
+  expect(none).toMatchObject({ snapshot: { step: 'failed', error: { retry: 'certificates' } } });
+  expect(
+    JSON.stringify(desktop.events) + JSON.stringify(desktop.answers) + desktop.log(),
+  ).not.toContain(PIN);
+});
+
+function hookOnce(
+  desktop: Desktop,
+  match: (s: SigningSnapshot) => boolean,
+  action: () => void,
+): () => void {
+  let done = false;
+  return desktop.onEvent((event) => {
+    if (!done && event.type === 'signing' && match(event.snapshot)) {
+      done = true;
+      action();
+    }
+  });
+}
