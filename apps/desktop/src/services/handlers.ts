@@ -21,17 +21,11 @@ import { listTokenViews, type PinOperations } from './pin-operations.js';
 import type { SettingsStore, SettingsUpdate } from './settings.js';
 import type { SigningController } from './signing-session.js';
 
-export type DiagnosticsChannel = 'diagnostics:run' | 'diagnostics:save-bundle';
-
-/** What H5's diagnostics module offers (src/services/diagnostics.ts). */
+/** The Tanılama screen's service (diagnostics.ts). */
 export interface DiagnosticsService {
   run(): Promise<DiagnosticsView>;
   saveBundle(): Promise<{ path: string; files: string[] }>;
 }
-
-/** Every channel; the diagnostics ones only where a diagnostics service is wired. */
-export type DesktopHandlers = Omit<MainHandlers, DiagnosticsChannel> &
-  Partial<Pick<MainHandlers, DiagnosticsChannel>>;
 
 export interface HandlerDependencies {
   settings: SettingsStore;
@@ -42,7 +36,7 @@ export interface HandlerDependencies {
   tokens: () => TokenService;
   appInfo: () => AppInfo;
   logger: Logger;
-  diagnostics?: DiagnosticsService;
+  diagnostics: DiagnosticsService;
 }
 
 /**
@@ -50,7 +44,7 @@ export interface HandlerDependencies {
  * the values), runs, and answers `{ ok, value }` or `{ ok: false, error }` with the message in the
  * settings' language. Nothing a handler throws escapes; no PIN or PUK reaches the log.
  */
-export function createMainHandlers(deps: HandlerDependencies): DesktopHandlers {
+export function createMainHandlers(deps: HandlerDependencies): MainHandlers {
   const language = (): Language => deps.settings.get().language;
 
   function handle<C extends Channel>(
@@ -77,7 +71,7 @@ export function createMainHandlers(deps: HandlerDependencies): DesktopHandlers {
     };
   }
 
-  const handlers: DesktopHandlers = {
+  return {
     'app:info': handle('app:info', () => deps.appInfo()),
     'settings:get': handle('settings:get', () => deps.settings.get()),
     'settings:update': handle('settings:update', async (change) => {
@@ -122,13 +116,9 @@ export function createMainHandlers(deps: HandlerDependencies): DesktopHandlers {
     'pin:change-puk': handle('pin:change-puk', ({ tokenSerial, oldPuk, newPuk }) =>
       deps.pins.changePuk(tokenSerial, oldPuk, newPuk),
     ),
+    'diagnostics:run': handle('diagnostics:run', () => deps.diagnostics.run()),
+    'diagnostics:save-bundle': handle('diagnostics:save-bundle', () =>
+      deps.diagnostics.saveBundle(),
+    ),
   };
-  const diagnostics = deps.diagnostics;
-  if (diagnostics) {
-    handlers['diagnostics:run'] = handle('diagnostics:run', () => diagnostics.run());
-    handlers['diagnostics:save-bundle'] = handle('diagnostics:save-bundle', () =>
-      diagnostics.saveBundle(),
-    );
-  }
-  return handlers;
 }

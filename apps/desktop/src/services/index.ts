@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import type { ApiClientOptions, SubmissionGuard } from '@eimza/client';
 import { stateDir as defaultStateDir } from '@eimza/state';
 import { openTokenService, type TokenService } from '@eimza/token';
-import type { AppEvent, Language } from '../shared/ipc.js';
+import type { AppEvent, Language, MainHandlers } from '../shared/ipc.js';
 import { appInfo } from './app-info.js';
 import { parseDeepLink } from './deep-link.js';
 import { logFieldsOf, toIpcError } from './errors.js';
-import { createMainHandlers, type DesktopHandlers } from './handlers.js';
+import { createDiagnosticsService } from './diagnostics.js';
+import { createMainHandlers } from './handlers.js';
 import { createDesktopLogger } from './logger.js';
 import { createPinOperations, listTokenViews } from './pin-operations.js';
 import { openSettingsStore } from './settings.js';
@@ -34,7 +35,7 @@ export interface DesktopServicesOptions {
 }
 
 export interface DesktopServices {
-  handlers: DesktopHandlers;
+  handlers: MainHandlers;
   /** An `eimza://sign?…` link from the OS: pushes `deep-link` or `deep-link-invalid`. */
   openDeepLink(url: string): void;
   close(): Promise<void>;
@@ -112,6 +113,12 @@ export async function createDesktopServices(
     tokens,
     appInfo: () => appInfo(dir),
     logger,
+    diagnostics: createDiagnosticsService({
+      tokens,
+      env,
+      apiOrigin: () => settings.get().defaultApiOrigin,
+      language,
+    }),
   });
 
   logger.info({ stateDir: dir, language: language() }, 'desktop services started');
@@ -141,8 +148,6 @@ export { findDeepLink, parseDeepLink, DEEP_LINK_SCHEME } from './deep-link.js';
 export { checkOrigin, isSecureOrigin, normaliseOrigin, originForSigning } from './origins.js';
 export {
   createMainHandlers,
-  type DesktopHandlers,
-  type DiagnosticsChannel,
   type DiagnosticsService,
   type HandlerDependencies,
 } from './handlers.js';

@@ -479,6 +479,16 @@ describe('signing through the handlers', () => {
     ]);
   });
 
+  it('diagnostics: the Tanılama channels are wired to the diagnostics service', async () => {
+    const view = await desktop.value('diagnostics:run');
+    expect(view.versions).toMatchObject({ eimza: '0.1.0' });
+    expect(view.checks.length).toBeGreaterThan(0);
+    expect(view.checks.every((c) => ['OK', 'WARN', 'FAIL'].includes(c.status))).toBe(true);
+    const bundle = await desktop.value('diagnostics:save-bundle');
+    expect(bundle.path.startsWith(join(desktop.stateDir, 'support'))).toBe(true);
+    expect(bundle.files.length).toBeGreaterThan(0);
+  });
+
   it('no PIN or PUK anywhere: events, answers, the log', () => {
     expect(desktop.answers.length).toBeGreaterThan(40);
     expect(desktop.log()).toContain('signing event');
