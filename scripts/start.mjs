@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `npm start`: the demo on a fresh machine. Installs what is missing, provisions the SoftHSM2 demo
 // tokens into the state folder (idempotent), then runs the API in the foreground: embedded SQLite,
-// the portal pages, and the test PKI's OCSP/CRL/TSA in the same process. Ctrl-C or SIGTERM stops
-// everything it started.
+// the portal pages, and the test PKI's OCSP/CRL/TSA in the same process. Once the API is ready it
+// opens the desktop app pointed at it, where an Electron binary and a display exist (building it
+// first if its sources changed); elsewhere it says why in one line and the CLI signs instead.
+// Ctrl-C or SIGTERM stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.mjs';
+import { displayAvailable, electronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -63,12 +67,15 @@ const api = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'
   env: { LOG_LEVEL: 'warn', ...process.env },
 });
 let exited = false;
+let desktop;
 api.on('exit', (code, signal) => {
   exited = true;
+  if (desktop && desktop.exitCode === null && desktop.signalCode === null) desktop.kill('SIGTERM');
   process.exit(code ?? (signal ? 0 : 1));
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    if (desktop && desktop.exitCode === null) desktop.kill('SIGTERM');
     if (!exited) api.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
   });
 }
@@ -85,7 +92,74 @@ if (await waitReady(portal, () => exited)) {
       `  npm run eimza -- tokens\n` +
       `Demo PIN 123456, PUK 12345678 (test values). Ctrl-C stops everything.\n\n`,
   );
+  desktop = startDesktop(portal.slice(0, -1));
 } else if (!exited) {
   process.stderr.write(`The API did not become ready at ${portal} in time; stopping it.\n`);
   api.kill('SIGTERM');
+}
+
+/** Newest modification time of the files under `dir` (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return latest;
+}
+
+/** The desktop app needs building when an output is missing or older than any source it bundles. */
+function desktopBuildNeeded() {
+  const outputs = ['main/index.cjs', 'preload/index.cjs', 'renderer/index.html'].map((file) =>
+    join(root, 'apps', 'desktop', 'dist', file),
+  );
+  if (!outputs.every((file) => existsSync(file))) return true;
+  const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  const sources = [
+    join(root, 'apps', 'desktop', 'src'),
+    join(root, 'resources'),
+    ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'src')),
+  ];
+  return sources.some((dir) => newest(dir) > built);
+}
+
+/** Opens the desktop app on the running API, or says in one line why no window opens. */
+function startDesktop(apiUrl) {
+  const binary = electronBinary();
+  const reason =
+    binary.reason ??
+    (displayAvailable() ? undefined : 'no display (DISPLAY or WAYLAND_DISPLAY is not set)');
+  if (reason) {
+    process.stdout.write(`No desktop window: ${reason}. Sign with the eimza command above.\n`);
+    return undefined;
+  }
+  if (desktopBuildNeeded()) {
+    process.stdout.write('Building the desktop app…\n');
+    const built = spawnSync(process.execPath, [join(root, 'apps', 'desktop', 'build.mjs')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (built.status !== 0) {
+      process.stdout.write(
+        'No desktop window: its build failed. Sign with the eimza command above.\n',
+      );
+      return undefined;
+    }
+  }
+  const child = spawn(binary.path, [join(root, 'apps', 'desktop')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, EIMZA_API_URL: apiUrl },
+  });
+  process.stdout.write(
+    `Desktop app:  opened (API ${apiUrl}). Closing it leaves the API running.\n`,
+  );
+  child.on('error', (error) =>
+    process.stdout.write(
+      `No desktop window: ${error.message}. Sign with the eimza command above.\n`,
+    ),
+  );
+  return child;
 }

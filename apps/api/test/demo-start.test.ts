@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SubmissionGuard, createApiClient, createSigningFlow } from '@eimza/client';
 import { openTokenService } from '@eimza/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayAvailable, electronBinary } from '../../../scripts/electron-binary.mjs';
 
 // `npm start` as a user runs it: scripts/start.mjs as a subprocess with stdin closed, a fresh
 // state folder and free ports; the demo tokens it provisions sign against the API it serves.
@@ -79,6 +80,15 @@ describe('npm start', () => {
     expect(output).toContain('npm run eimza -- tokens');
     expect(output).toContain('TEST-PKI MODE');
   });
+
+  it('opens the desktop app on the API, or says in one line why no window opens', async () => {
+    const opens = electronBinary().path !== undefined && displayAvailable();
+    const line = opens
+      ? `Desktop app:  opened (API ${portal.slice(0, -1)})`
+      : /^No desktop window: .+\. Sign with the eimza command above\.$/m;
+    await expect.poll(() => output, { timeout: 30_000 }).toMatch(line);
+    expect(output.match(/^(No desktop window|Desktop app): /gm)).toHaveLength(1);
+  }, 60_000);
 
   it('serves the portal, and a demo token’s signature validates TOTAL_PASSED with revocation checked', async () => {
     const page = await fetch(portal);
