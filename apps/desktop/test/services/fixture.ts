@@ -99,7 +99,8 @@ export interface Desktop {
 }
 
 export async function startDesktop(options: {
-  tokens: TokenService;
+  tokens?: TokenService;
+  openTokens?: (modulePaths: string[]) => Promise<TokenService>;
   apiUrl: string;
   env?: NodeJS.ProcessEnv;
   watchIntervalMs?: number;
@@ -121,7 +122,8 @@ export async function startDesktop(options: {
       for (const listener of [...listeners]) listener(event);
       for (const check of [...waiters]) check();
     },
-    tokens: options.tokens,
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.openTokens ? { openTokens: options.openTokens } : {}),
     watchIntervalMs: options.watchIntervalMs ?? 200,
     api: { retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 10_000 },
     outcomeRecheckDelayMs: 50,
