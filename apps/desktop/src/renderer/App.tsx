@@ -40,6 +40,7 @@ export function App() {
     const unsubscribe = api.onEvent((event) => {
       switch (event.type) {
         case 'signing':
+          if (event.snapshot.step === 'loading') setLinkError(undefined);
           showSnapshot(event.snapshot);
           break;
         case 'tokens':

@@ -24,14 +24,17 @@ export function ChallengeDetails({ challenge }: { challenge: ChallengeView }) {
           </>
         )}
       </dl>
-      {challenge.texts.map((text, index) => (
-        <article key={text.id} className="text-to-sign" aria-labelledby={`text-${index}`}>
-          <h3 id={`text-${index}`}>
-            {t('challenge.textTitle', { n: index + 1 })}: {text.title}
-          </h3>
-          <p className="text-content">{text.content}</p>
-        </article>
-      ))}
+      {challenge.texts.map((text, index) => {
+        const numbered = t('challenge.textTitle', { n: index + 1 });
+        // The portal's titles often are this very heading already ("İmzalanacak Metin 1").
+        const heading = text.title === numbered ? numbered : `${numbered}: ${text.title}`;
+        return (
+          <article key={text.id} className="text-to-sign" aria-labelledby={`text-${index}`}>
+            <h3 id={`text-${index}`}>{heading}</h3>
+            <p className="text-content">{text.content}</p>
+          </article>
+        );
+      })}
     </section>
   );
 }

@@ -19,7 +19,7 @@ export function Countdown({ secondsLeft }: { secondsLeft: number | undefined }) 
       </p>
       <p className="countdown-note">
         <span className="icon" aria-hidden="true">
-          ⏱
+          ⚠
         </span>{' '}
         {t('challenge.timeLimit')}
       </p>

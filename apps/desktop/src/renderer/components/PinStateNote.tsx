@@ -15,7 +15,7 @@ export function PinStateNote({
     return (
       <p className="notice notice-error" role="alert">
         <span className="icon" aria-hidden="true">
-          🔒
+          ⚠
         </span>{' '}
         <strong>{t(`pinState.${secret}.locked`)}</strong>
       </p>

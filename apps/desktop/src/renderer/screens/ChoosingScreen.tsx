@@ -24,7 +24,7 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
   const { t } = useTranslation();
   const challenge = snapshot.challenge;
   const needsAcceptance = challenge !== undefined && E_ONAY.has(challenge.purpose);
-  const mayChoose = !expired && (!needsAcceptance || snapshot.accepted === true);
+  const mayChoose = !needsAcceptance || snapshot.accepted === true;
   const error = actionError ?? snapshot.error;
 
   return (
@@ -34,7 +34,7 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
         <div className="notice notice-error" role="alert">
           <p className="notice-title">
             <span className="icon" aria-hidden="true">
-              ⌛
+              ⚠
             </span>{' '}
             {t('expired.title')}
           </p>
@@ -87,7 +87,7 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
             onRefresh={() => void act(() => eimza().signing.refresh())}
           />
         )}
-        {error && <ErrorNotice error={error} />}
+        {error && !(expired && error.code === 'EXPIRED') && <ErrorNotice error={error} />}
         {mayChoose && snapshot.pinPrompt && (
           <PinEntry
             prompt={snapshot.pinPrompt}

@@ -7,13 +7,15 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IpcError, Settings } from '../../shared/ipc.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { OriginConfirm } from '../components/OriginConfirm.js';
 import type { Starter } from '../start.js';
 
 interface Props {
   settings: Settings | undefined;
   starter: Starter;
-  linkError: IpcError | undefined;
+  /** Why the last code could not be used (unknown, expired, server unreachable…), and that code. */
+  error: IpcError | undefined;
+  lastCode?: string | undefined;
+  lastOrigin?: string | undefined;
 }
 
 type CodeProblem = 'length' | 'digits' | 'checksum' | undefined;
@@ -26,16 +28,16 @@ export function codeProblem(digits: string): CodeProblem {
 }
 
 /** Start (Doğrulama Kodu): the 15-digit code from the portal, grouped for reading, Luhn-checked. */
-export function CodeEntry({ settings, starter, linkError }: Props) {
+export function CodeEntry({ settings, starter, error, lastCode, lastOrigin }: Props) {
   const { t } = useTranslation();
-  const [typed, setTyped] = useState('');
+  const [typed, setTyped] = useState(() => (lastCode ? groupVerificationCode(lastCode) : ''));
   const [touched, setTouched] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const digits = normaliseVerificationCode(typed);
   const problem = codeProblem(digits);
   // Only complain about the length once the user has left the field or pressed İleri.
   const shown = problem === 'length' && !touched ? undefined : problem;
-  const origin = settings?.defaultApiOrigin;
+  const origin = lastOrigin ?? settings?.defaultApiOrigin;
 
   useEffect(() => input.current?.focus(), []);
 
@@ -106,14 +108,7 @@ export function CodeEntry({ settings, starter, linkError }: Props) {
           {t('code.next')}
         </button>
       </form>
-      {(starter.error ?? linkError) && <ErrorNotice error={(starter.error ?? linkError)!} />}
-      {starter.pending && (
-        <OriginConfirm
-          origin={starter.pending.apiOrigin}
-          onConfirm={() => void starter.confirm()}
-          onCancel={starter.dismiss}
-        />
-      )}
+      {(starter.error ?? error) && <ErrorNotice error={(starter.error ?? error)!} />}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IpcError, Language, Settings } from '../../shared/ipc.js';
 import { eimza } from '../api.js';
+import { setLanguage } from '../i18n.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FocusHeading } from '../components/FocusHeading.js';
 
@@ -24,13 +25,22 @@ export function SettingsScreen({ settings, onSettings }: Props) {
   const [defaultOrigin, setDefaultOrigin] = useState('');
   const [error, setError] = useState<IpcError | undefined>();
   const [saved, setSaved] = useState(false);
+  // Switches the moment the user picks it; the stored settings follow.
+  const [language, setLanguageChoice] = useState<Language | undefined>(settings?.language);
 
   useEffect(() => {
     if (!settings) return;
     setModules(settings.modulePaths.join('\n'));
     setOrigins(settings.allowedOrigins.join('\n'));
     setDefaultOrigin(settings.defaultApiOrigin);
+    setLanguageChoice(settings.language);
   }, [settings]);
+
+  const chooseLanguage = (next: Language) => {
+    setLanguageChoice(next);
+    void setLanguage(next);
+    void update({ language: next });
+  };
 
   const update = async (patch: Partial<Settings>) => {
     setError(undefined);
@@ -55,16 +65,16 @@ export function SettingsScreen({ settings, onSettings }: Props) {
       <FocusHeading id="settings-title">{t('settings.title')}</FocusHeading>
       <fieldset className="panel">
         <legend>{t('settings.language')}</legend>
-        {(['tr', 'en'] as Language[]).map((language) => (
-          <label key={language} className="choice">
+        {(['tr', 'en'] as Language[]).map((choice) => (
+          <label key={choice} className="choice">
             <input
               type="radio"
               name="language"
-              value={language}
-              checked={settings?.language === language}
-              onChange={() => void update({ language })}
+              value={choice}
+              checked={choice === language}
+              onChange={() => chooseLanguage(choice)}
             />{' '}
-            <span lang={language}>{t(`settings.languages.${language}`)}</span>
+            <span lang={choice}>{t(`settings.languages.${choice}`)}</span>
           </label>
         ))}
       </fieldset>

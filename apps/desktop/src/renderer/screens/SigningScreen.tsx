@@ -4,6 +4,8 @@ import type { Act } from '../act.js';
 import type { ReceivedSnapshot } from '../App.js';
 import { useCountdown } from '../countdown.js';
 import type { Starter } from '../start.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { OriginConfirm } from '../components/OriginConfirm.js';
 import { CodeEntry } from './CodeEntry.js';
 import { ChoosingScreen } from './ChoosingScreen.js';
 import { Outcome } from './Outcome.js';
@@ -33,20 +35,54 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
     return result.ok;
   };
 
-  if (snapshot.step === 'idle')
-    return <CodeEntry settings={settings} starter={starter} linkError={linkError} />;
-  if (snapshot.step === 'loading' || snapshot.step === 'signing' || snapshot.step === 'submitting')
-    return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
-  const wrongPin = snapshot.step === 'failed' && snapshot.error?.retry === 'sign';
-  if (snapshot.step === 'choosing' || wrongPin || (expired && snapshot.challenge))
-    return (
-      <ChoosingScreen
-        snapshot={snapshot}
-        secondsLeft={secondsLeft}
-        expired={expired}
-        actionError={actionError}
-        act={act}
-      />
-    );
-  return <Outcome snapshot={snapshot} expired={expired} actionError={actionError} act={act} />;
+  const screen = chooseScreen();
+  const startError = screen.type === CodeEntry ? undefined : (starter.error ?? linkError);
+  return (
+    <>
+      {startError && <ErrorNotice error={startError} />}
+      {screen}
+      {starter.pending && (
+        <OriginConfirm
+          origin={starter.pending.apiOrigin}
+          onConfirm={() => void starter.confirm()}
+          onCancel={starter.dismiss}
+        />
+      )}
+    </>
+  );
+
+  function chooseScreen() {
+    if (snapshot.step === 'idle')
+      return <CodeEntry settings={settings} starter={starter} error={linkError} />;
+    // A code that never loaded (unknown, used, server unreachable): back to the code, with the reason.
+    if (snapshot.step === 'failed' && !snapshot.challenge && snapshot.error && !snapshot.declined)
+      return (
+        <CodeEntry
+          key={snapshot.verificationCode}
+          settings={settings}
+          starter={starter}
+          error={linkError ?? snapshot.error}
+          lastCode={snapshot.verificationCode}
+          lastOrigin={snapshot.apiOrigin}
+        />
+      );
+    if (
+      snapshot.step === 'loading' ||
+      snapshot.step === 'signing' ||
+      snapshot.step === 'submitting'
+    )
+      return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
+    const wrongPin = snapshot.step === 'failed' && snapshot.error?.retry === 'sign';
+    if (snapshot.step === 'choosing' || wrongPin || (expired && snapshot.challenge))
+      return (
+        <ChoosingScreen
+          snapshot={snapshot}
+          secondsLeft={secondsLeft}
+          expired={expired}
+          actionError={actionError}
+          act={act}
+        />
+      );
+    return <Outcome snapshot={snapshot} expired={expired} actionError={actionError} act={act} />;
+  }
 }

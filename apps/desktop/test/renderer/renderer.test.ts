@@ -1,0 +1,284 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { luhnCheckDigit } from '@eimza/protocol';
+import {
+  createTestTokens,
+  startTestPki,
+  type RunningTestPki,
+  type TestTokens,
+} from '@eimza/testpki';
+import { openTokenService, type TokenService } from '@eimza/token';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDesktopServices } from '../../src/services/index.js';
+import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
+
+// The renderer in Debian Chromium over the real desktop services (handlers, token watcher,
+// signing session), the real API on 127.0.0.1 trusting the live test PKI, and a SoftHSM2 card.
+const AHMET = '10000000146';
+const PIN = 'Masa-PIN-2468';
+const WRONG_PIN = 'yanlis-2468';
+
+let work: string;
+let pki: RunningTestPki;
+let cards: TestTokens;
+let tokens: TokenService;
+let api: { app: FastifyInstance; url: string };
+let ui: RendererHarness;
+let page: Page;
+
+/** A valid code with its Luhn digit that no session has. */
+function unknownCode(): string {
+  const body = '31182727218864';
+  return body + String(luhnCheckDigit(body));
+}
+
+async function noAxeViolations(name: string): Promise<void> {
+  expect(await axeViolations(page), `axe-core on ${name}`).toEqual([]);
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `desktop-${name}.png`), fullPage: true });
+}
+
+async function enterCode(code: string): Promise<void> {
+  await page.getByLabel('Doğrulama kodu (15 hane)').fill(code);
+  await page.getByRole('button', { name: 'İleri' }).click();
+}
+
+async function backToStart(): Promise<void> {
+  await page.getByRole('button', { name: 'İmzala', exact: true }).click();
+  const reset = page.getByRole('button', { name: 'Yeni kod gir' });
+  if (await reset.isVisible()) await reset.click();
+  await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
+}
+
+beforeAll(async () => {
+  work = tempDir('eimza-renderer-');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  pki = await startTestPki();
+  cards = await createTestTokens({
+    pki: pki.pki,
+    pin: PIN,
+    tokens: [
+      { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
+    ],
+  });
+  process.env.SOFTHSM2_CONF = cards.confPath;
+  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
+  api = await startApi(work, pki, 'renderer');
+  ui = await openRenderer({
+    services: (deliver) =>
+      createDesktopServices({
+        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
+        emit: deliver,
+        tokens,
+        watchIntervalMs: 300,
+      }),
+  });
+  page = ui.page;
+}, 240_000);
+
+afterAll(async () => {
+  await ui?.close();
+  await tokens?.close();
+  await api?.app.close();
+  await pki?.close();
+  cards?.cleanup();
+});
+
+describe('desktop renderer in Chromium', () => {
+  it('checks the code inline: a wrong check digit is named, pasted spaces and dashes are accepted', async () => {
+    const input = page.getByLabel('Doğrulama kodu (15 hane)');
+    await expect(input).toBeDefined();
+    await page.locator('#api-origin', { hasText: api.url.replace(/\/$/, '') }).waitFor();
+
+    const good = unknownCode();
+    const bad = good.slice(0, 14) + String((Number(good[14]) + 1) % 10);
+    await input.fill(bad);
+    await page.locator('#code-problem', { hasText: 'hatalı görünüyor' }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect(await input.inputValue()).toBe(bad.replace(/(\d{3})(?=\d)/g, '$1 '));
+
+    await input.fill('12a');
+    await page.locator('#code-problem', { hasText: 'yalnızca rakam' }).waitFor();
+
+    const pasted = `${good.slice(0, 3)}-${good.slice(3, 6)} ${good.slice(6, 9)} - ${good.slice(9)}`;
+    await input.fill(pasted);
+    await page.locator('#code-problem', { hasText: 'Kod doğru biçimde' }).waitFor();
+    expect(await input.inputValue()).toBe(good.replace(/(\d{3})(?=\d)/g, '$1 '));
+    expect(await input.getAttribute('aria-invalid')).toBeNull();
+    await shot('code-entry');
+    await noAxeViolations('code entry');
+
+    // A well-formed code the server does not know: the server's answer and what to do next.
+    await page.getByRole('button', { name: 'İleri' }).click();
+    await page.getByRole('alert').filter({ hasText: 'yeniden kopyalayın' }).waitFor();
+    expect(await input.inputValue()).toBe(good.replace(/(\d{3})(?=\d)/g, '$1 '));
+    await noAxeViolations('code entry with an error');
+    await input.fill('');
+  });
+
+  it('signs a login: Sözleşme with the countdown, certificate card, wrong PIN, right PIN, İmzalandı', async () => {
+    const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+    await enterCode(session.verificationCode);
+
+    await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+    await page.getByRole('heading', { name: /İmzalanacak Metin 1/ }).waitFor();
+    await page.getByText('Dikkat! Süre sınırı vardır.').waitFor();
+    const first = Number((await page.locator('#seconds-left').textContent())!.split(' ')[0]);
+    expect(first).toBeGreaterThan(200);
+    await page.waitForFunction(
+      (start) =>
+        Number(document.getElementById('seconds-left')!.textContent!.split(' ')[0]) < start,
+      first,
+      { timeout: 3000 },
+    );
+    await shot('challenge');
+    await noAxeViolations('challenge');
+
+    const card = page.getByRole('radio', { name: 'AHMET YILMAZ' });
+    await card.waitFor();
+    await page.getByText('100******46').first().waitFor();
+    if (!(await card.isChecked())) await card.check();
+    await page.getByRole('heading', { name: 'Sertifika Seçimi' }).scrollIntoViewIfNeeded();
+    await shot('certificates');
+    await noAxeViolations('certificate choice');
+
+    const pin = page.getByLabel("Kartınızın PIN'i");
+    await pin.fill(WRONG_PIN);
+    await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
+    await page.getByText('Daha önce yanlış deneme yapıldı').waitFor();
+    expect(await pin.inputValue()).toBe('');
+    await page.getByRole('heading', { name: 'PIN', exact: true }).scrollIntoViewIfNeeded();
+    await shot('pin');
+    await noAxeViolations('PIN after a wrong try');
+
+    await pin.fill(PIN);
+    await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
+    await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+    await page.getByText('AHMET YILMAZ').waitFor();
+    await page.getByText('portal sayfasına dönebilirsiniz').waitFor();
+    await shot('outcome');
+    await noAxeViolations('outcome');
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
+
+    const secrets = ui.calls.filter((c) => c.channel === 'signing:sign');
+    expect(secrets.map((c) => (c.request as { pin: string }).pin)).toEqual([WRONG_PIN, PIN]);
+    expect(await page.content()).not.toContain(PIN);
+  });
+
+  it('signs with the keyboard alone, the focus visible at each step', async () => {
+    await backToStart();
+    const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    expect(await focused()).toBe('code-input');
+    await page.keyboard.type(session.verificationCode);
+    await page.keyboard.press('Tab');
+    const next = page.getByRole('button', { name: 'İleri' });
+    expect(await next.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(await next.evaluate((b) => getComputedStyle(b).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'challenge-title');
+    await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor();
+    for (let i = 0; i < 10 && (await focused()) !== 'pin-form-pin'; i++) {
+      await page.keyboard.press('Tab');
+      const radio = page.getByRole('radio', { name: 'AHMET YILMAZ' });
+      if ((await focused()) === 'cert-0' && !(await radio.isChecked())) {
+        await page.keyboard.press('Space');
+        await page.locator('#pin-form-pin').waitFor();
+      }
+    }
+    expect(await focused()).toBe('pin-form-pin');
+    await page.keyboard.type(PIN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.activeElement?.id === 'outcome-title');
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
+  });
+
+  it('E-Onay: signing waits for KABUL EDİYORUM; KABUL ETMİYORUM ends with nothing sent', async () => {
+    await backToStart();
+    const declined = await createSession(api.url, { purpose: 'e-onay-accept', tckn: AHMET });
+    await enterCode(declined.verificationCode);
+    await page.getByRole('button', { name: 'KABUL EDİYORUM' }).waitFor();
+    expect(await page.locator('#pin-form-pin').count()).toBe(0);
+    await noAxeViolations('E-Onay question');
+    await page.getByRole('button', { name: 'KABUL ETMİYORUM' }).click();
+    await page.getByRole('heading', { name: 'İmzalanmadı' }).waitFor();
+    await page.getByText('sunucuya hiçbir şey gönderilmedi').waitFor();
+    expect(await sessionState(api.app, declined)).toMatchObject({ state: 'pending' });
+
+    await backToStart();
+    const accepted = await createSession(api.url, { purpose: 'e-onay-accept', tckn: AHMET });
+    await enterCode(accepted.verificationCode);
+    await page.getByRole('button', { name: 'KABUL EDİYORUM' }).click();
+    await page.getByText('Metni kabul ettiniz').waitFor();
+    await page.getByLabel("Kartınızın PIN'i").fill(PIN);
+    await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
+    await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+    expect(await sessionState(api.app, accepted)).toMatchObject({ state: 'signed' });
+  });
+
+  it('switches the language at once and keeps it; helpdesk and settings pass axe in both', async () => {
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    await page.getByRole('heading', { name: 'EIMZA-RSA' }).waitFor();
+    await page.getByText('Kullanılabilir').first().waitFor();
+    await noAxeViolations('Sertifika İşlemleri');
+
+    await page.getByRole('button', { name: 'Ayarlar' }).click();
+    await page.getByRole('heading', { name: 'Ayarlar' }).waitFor();
+    await noAxeViolations('Ayarlar');
+    await page.getByRole('radio', { name: 'English' }).check();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByRole('button', { name: 'Certificate Operations' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await noAxeViolations('Settings (en)');
+    await page.getByRole('button', { name: 'Certificate Operations' }).click();
+    await page.getByText('PIN status').first().waitFor();
+    await noAxeViolations('Certificate Operations (en)');
+    const stored = await ui.services.handlers['settings:get']!(undefined);
+    expect(stored).toMatchObject({ ok: true, value: { language: 'en' } });
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('radio', { name: 'Türkçe' }).check();
+    await page.getByRole('heading', { name: 'Ayarlar' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('tr');
+  });
+
+  it('a deep link to a server off the allow-list asks first, then the countdown runs out and everything disables', async () => {
+    const short = await startApi(work, pki, 'short', { sessionTtlSeconds: 10 });
+    try {
+      const origin = short.url.replace('127.0.0.1', 'localhost').replace(/\/$/, '');
+      const session = await createSession(short.url, { purpose: 'login', tckn: AHMET });
+      ui.services.openDeepLink!(`eimza://sign?code=${session.verificationCode}&api=${origin}`);
+      const dialog = page.getByRole('dialog', { name: 'Bu sunucu izin listesinde değil' });
+      await dialog.waitFor();
+      await dialog.getByText(origin).first().waitFor();
+      await noAxeViolations('origin confirmation');
+      await dialog.getByRole('button', { name: 'Bu sunucuya devam et' }).click();
+
+      await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Oturumun süresi doldu' })
+        .waitFor({ timeout: 15_000 });
+      await page.getByText('yeni bir doğrulama kodu alın').first().waitFor();
+      expect(await page.locator('fieldset.plain').getAttribute('disabled')).not.toBeNull();
+      expect(await page.getByRole('radio', { name: 'AHMET YILMAZ' }).isDisabled()).toBe(true);
+      await noAxeViolations('expired challenge');
+      await shot('expired');
+      const settings = await ui.services.handlers['settings:get']!(undefined);
+      expect(settings).toMatchObject({ ok: true });
+      expect(
+        (settings as { value: { allowedOrigins: string[] } }).value.allowedOrigins,
+      ).not.toContain(origin);
+    } finally {
+      await short.app.close();
+    }
+  });
+});
