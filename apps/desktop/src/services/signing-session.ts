@@ -160,7 +160,7 @@ export class SigningController {
     const run = this.requireRun();
     await run.queue.run(async () => {
       this.clearFailure(run);
-      await this.refreshIn(run);
+      await run.flow.refreshCertificates();
     });
     return this.snapshot();
   }
@@ -248,7 +248,7 @@ export class SigningController {
     void run.queue
       .run(async () => {
         if (step === 'failed') this.clearFailure(run);
-        await this.refreshIn(run);
+        await run.flow.refreshCertificates();
       })
       .catch((error: unknown) =>
         this.options.logger.warn(logFieldsOf(error), 'live certificate refresh failed'),
@@ -269,19 +269,6 @@ export class SigningController {
 
   close(): void {
     this.stopRun();
-  }
-
-  private async refreshIn(run: Run): Promise<void> {
-    const selected = this.state.selectedCertificateId;
-    await run.flow.refreshCertificates();
-    if (this.run !== run || !selected || selected === this.state.selectedCertificateId) return;
-    // The flow pre-selects the first card again; keep the user's choice while it is still there.
-    const kept = this.state.choices?.usable.find((c) => c.id === selected);
-    if (!kept || run.flow.state !== 'choosing') return;
-    const token = this.lastTokens.find((t) => t.serial === kept.tokenSerial);
-    this.state.selectedCertificateId = selected;
-    this.state.pinPrompt = pinPromptFor(selected, kept.tokenSerial, token, false);
-    this.publish();
   }
 
   private onEvent(run: Run, event: SigningEvent): void {
@@ -306,10 +293,18 @@ export class SigningController {
         s.choices = choicesView(event.choices, this.serverNow(run));
         break;
       case 'pin-required': {
-        const certificate = run.flow.certificateChoices?.usable.find(
-          (c) => c.id === event.certificateId,
-        );
-        const tokenSerial = certificate?.tokenSerial ?? '';
+        const usable = run.flow.certificateChoices?.usable ?? [];
+        // A re-listing pre-selects the first card again: the user's choice stays while it is there.
+        const kept =
+          !event.retry && event.certificateId !== s.selectedCertificateId
+            ? usable.find((c) => c.id === s.selectedCertificateId)
+            : undefined;
+        if (kept) {
+          const token = this.lastTokens.find((t) => t.serial === kept.tokenSerial);
+          s.pinPrompt = pinPromptFor(kept.id, kept.tokenSerial, token, false);
+          break;
+        }
+        const tokenSerial = usable.find((c) => c.id === event.certificateId)?.tokenSerial ?? '';
         const token = this.lastTokens.find((t) => t.serial === tokenSerial);
         s.selectedCertificateId = event.certificateId;
         s.pinPrompt = {

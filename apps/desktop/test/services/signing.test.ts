@@ -151,12 +151,22 @@ describe('signing through the handlers', () => {
       'EIMZA-REVOKED',
     ]);
     const revoked = certificateOf(started, 'EIMZA-REVOKED');
-    const selected = await desktop.value('signing:select', { certificateId: revoked });
-    expect(selected.selectedCertificateId).toBe(revoked);
-    expect(selected.pinPrompt).toMatchObject({ certificateId: revoked, retry: false });
-    expect(selected.pinPrompt!.tokenSerial).toBe(
-      selected.choices!.usable.find((c) => c.id === revoked)!.tokenSerial,
-    );
+    const second = started.choices!.usable.find((c) => c.id !== started.selectedCertificateId)!;
+    const selected = await desktop.value('signing:select', { certificateId: second.id });
+    expect(selected.selectedCertificateId).toBe(second.id);
+    expect(selected.pinPrompt).toMatchObject({
+      certificateId: second.id,
+      tokenSerial: second.tokenSerial,
+      retry: false,
+    });
+    // Listing the cards again (as after a card was inserted) keeps the user's choice.
+    const refreshed = await desktop.value('signing:refresh');
+    expect(refreshed.choices!.preselectedId).not.toBe(second.id);
+    expect(refreshed).toMatchObject({
+      step: 'choosing',
+      selectedCertificateId: second.id,
+      pinPrompt: { certificateId: second.id, tokenSerial: second.tokenSerial },
+    });
     const other = await desktop.call('signing:select', { certificateId: 'nope:00' });
     expect(other).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_NOT_USABLE' } });
 
