@@ -397,17 +397,30 @@ describe('signing through the handlers', () => {
     ).toMatchObject({ step: 'done', result: { state: 'signed' } });
   });
 
-  it('server down: loading says NETWORK in Turkish with the retry hint load', async () => {
+  it('server down: loading says NETWORK in Turkish with the retry hint load; a submission the closed server refused is not taken as sent', async () => {
     const down = await startApi(work, pki, 'down');
-    await down.app.close();
-    const session = await createSession(api.url, { purpose: 'login' });
-    const failed = await desktop.value('signing:start', {
+    await desktop.value('settings:update', { allowedOrigins: [api.url, down.url] });
+    const session = await createSession(down.url, { purpose: 'login', tckn: AHMET });
+    const started = await desktop.value('signing:start', {
       code: session.verificationCode,
       apiOrigin: down.url,
-      confirmedOrigin: true,
+    });
+    await down.app.close();
+    const refused = await desktop.value('signing:sign', {
+      certificateId: started.selectedCertificateId!,
+      pin: PIN,
+    });
+    expect(refused).toMatchObject({ step: 'failed', error: { code: 'NETWORK', retry: 'none' } });
+    expect(refused.error!.message).toContain('Sunucuya bağlanılamadı');
+
+    const again = await createSession(api.url, { purpose: 'login' });
+    const failed = await desktop.value('signing:start', {
+      code: again.verificationCode,
+      apiOrigin: down.url,
     });
     expect(failed).toMatchObject({ step: 'failed', error: { code: 'NETWORK', retry: 'load' } });
     expect(failed.error!.message).toContain('Sunucuya bağlanılamadı');
+    await desktop.value('settings:update', { allowedOrigins: [api.url] });
   });
 
   it('expiry: the countdown reaching zero pushes step expired by itself', async () => {
