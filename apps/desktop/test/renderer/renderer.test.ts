@@ -263,6 +263,7 @@ describe('desktop renderer in Chromium', () => {
       await dialog.getByRole('button', { name: 'Bu sunucuya devam et' }).click();
 
       await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+      await page.getByText('On saniyeden az süre kaldı!').waitFor({ timeout: 10_000 });
       await page
         .getByRole('alert')
         .filter({ hasText: 'Oturumun süresi doldu' })
@@ -280,5 +281,50 @@ describe('desktop renderer in Chromium', () => {
     } finally {
       await short.app.close();
     }
+  });
+
+  it('Sertifika İşlemleri: PIN change with the new PIN typed twice (a mismatch is caught first)', async () => {
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    const panel = page.getByRole('region', { name: 'EIMZA-RSA' });
+    await panel.waitFor();
+    await panel.getByRole('button', { name: 'PIN değiştir' }).click();
+    await panel
+      .getByText(/Uzunluk: \d+–\d+ karakter/)
+      .first()
+      .waitFor();
+    const NEW_PIN = 'Yeni-PIN-1357';
+    const change = async (from: string, to: string, again = to) => {
+      await panel.getByLabel('Şimdiki PIN').fill(from);
+      await panel.getByLabel('Yeni PIN', { exact: true }).fill(to);
+      await panel.getByLabel('Yeni PIN (tekrar)').fill(again);
+      await panel.getByRole('button', { name: 'PIN değiştir' }).last().click();
+    };
+    await change(PIN, NEW_PIN, `${NEW_PIN}x`);
+    await panel.getByText('Yeni değerler birbirini tutmuyor').waitFor();
+    expect(ui.calls.some((c) => c.channel === 'pin:change')).toBe(false);
+    await noAxeViolations('PIN change form');
+
+    await change(PIN, NEW_PIN);
+    await panel.getByText('PIN değiştirildi.').waitFor();
+    await panel.getByRole('button', { name: 'PIN değiştir' }).click();
+    await change(NEW_PIN, PIN);
+    await panel.getByText('PIN değiştirildi.').waitFor();
+    expect(ui.calls.filter((c) => c.channel === 'pin:change')).toHaveLength(2);
+    expect(await page.content()).not.toContain(NEW_PIN);
+  });
+
+  it('Tanılama: runs the checks and saves a support bundle, or says the service answers without them', async () => {
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    await page.getByRole('button', { name: 'Tanılamayı çalıştır' }).click();
+    if (ui.services.handlers['diagnostics:run']) {
+      await page.locator('.check-status').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('.check-status').first().textContent()).toMatch(/TAMAM|UYARI|HATA/);
+      await page.getByRole('button', { name: 'Destek paketi kaydet' }).click();
+      await page.getByText('Destek paketi kaydedildi:').waitFor({ timeout: 30_000 });
+      expect(await page.locator('code.path').textContent()).toContain(join(work, 'state'));
+    } else {
+      await page.getByRole('alert').filter({ hasText: 'diagnostics:run' }).waitFor();
+    }
+    await noAxeViolations('diagnostics');
   });
 });

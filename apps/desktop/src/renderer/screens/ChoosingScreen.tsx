@@ -88,6 +88,13 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
           />
         )}
         {error && !(expired && error.code === 'EXPIRED') && <ErrorNotice error={error} />}
+        {snapshot.step === 'failed' && snapshot.error?.retry === 'certificates' && (
+          <div className="actions">
+            <button type="button" onClick={() => void act(() => eimza().signing.refresh())}>
+              {t('retry.certificates')}
+            </button>
+          </div>
+        )}
         {mayChoose && snapshot.pinPrompt && (
           <PinEntry
             prompt={snapshot.pinPrompt}

@@ -1,12 +1,9 @@
-import {
-  groupVerificationCode,
-  isValidVerificationCode,
-  normaliseVerificationCode,
-} from '@eimza/protocol';
+import { groupVerificationCode, normaliseVerificationCode } from '@eimza/protocol';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IpcError, Settings } from '../../shared/ipc.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { codeProblem } from '../code.js';
 import type { Starter } from '../start.js';
 
 interface Props {
@@ -16,15 +13,6 @@ interface Props {
   error: IpcError | undefined;
   lastCode?: string | undefined;
   lastOrigin?: string | undefined;
-}
-
-type CodeProblem = 'length' | 'digits' | 'checksum' | undefined;
-
-/** Why a typed code cannot be right yet; undefined when it passes the Luhn check. */
-export function codeProblem(digits: string): CodeProblem {
-  if (/[^0-9]/.test(digits)) return 'digits';
-  if (digits.length !== 15) return 'length';
-  return isValidVerificationCode(digits) ? undefined : 'checksum';
 }
 
 /** Start (Doğrulama Kodu): the 15-digit code from the portal, grouped for reading, Luhn-checked. */

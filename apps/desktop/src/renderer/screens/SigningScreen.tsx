@@ -72,8 +72,12 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
       snapshot.step === 'submitting'
     )
       return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
-    const wrongPin = snapshot.step === 'failed' && snapshot.error?.retry === 'sign';
-    if (snapshot.step === 'choosing' || wrongPin || (expired && snapshot.challenge))
+    // Wrong PIN, locked PIN, card removed or missing: fixed on the same page, the challenge in view.
+    const fixHere =
+      snapshot.step === 'failed' &&
+      snapshot.challenge !== undefined &&
+      (snapshot.error?.retry === 'sign' || snapshot.error?.retry === 'certificates');
+    if (snapshot.step === 'choosing' || fixHere || (expired && snapshot.challenge))
       return (
         <ChoosingScreen
           snapshot={snapshot}
