@@ -104,7 +104,8 @@ export class SigningController {
   snapshot(): SigningSnapshot {
     const run = this.run;
     const s = this.state;
-    const step = run ? run.flow.state : 'idle';
+    // A started flow is loading from the moment it exists, before its first request goes out.
+    const step = !run ? 'idle' : run.flow.state === 'idle' ? 'loading' : run.flow.state;
     const secondsLeft = run?.flow.secondsLeft();
     return {
       step,

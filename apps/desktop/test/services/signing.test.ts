@@ -84,6 +84,7 @@ describe('signing through the handlers', () => {
   it('login: the code as pasted, the challenge, the certificate cards, the PIN prompt; signed, and the API session says so', async () => {
     const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
     const pasted = ` ${groupVerificationCode(session.verificationCode).replace(/ /g, '-')} `;
+    const pushedAtStart = desktop.snapshots().length;
     const started = await desktop.value('signing:start', {
       code: pasted,
       apiOrigin: `${api.url}/`,
@@ -96,6 +97,12 @@ describe('signing through the handlers', () => {
       choices: { signer: 'matched' },
     });
     expect(started.secondsLeft).toBeGreaterThan(250);
+    expect(
+      desktop
+        .snapshots()
+        .slice(pushedAtStart)
+        .map((s) => s.step),
+    ).toEqual(['loading', 'loading', 'loading', 'choosing']);
     expect(started.accepted).toBeUndefined();
     expect(started.choices!.usable.map((c) => c.tokenLabel)).toEqual(['EIMZA-RSA']);
     const card = started.choices!.usable[0]!;
