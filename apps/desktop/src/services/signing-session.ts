@@ -161,6 +161,7 @@ export class SigningController {
   async refresh(): Promise<SigningSnapshot> {
     const run = this.requireRun();
     await run.queue.run(async () => {
+      this.requireStep(run, ['choosing'], ['certificates', 'sign']);
       this.clearFailure(run);
       await run.flow.refreshCertificates();
     });
@@ -223,6 +224,7 @@ export class SigningController {
   async resubmit(): Promise<SigningSnapshot> {
     const run = this.requireRun();
     await run.queue.run(async () => {
+      this.requireStep(run, [], ['submit']);
       this.clearFailure(run);
       await run.flow.resubmit();
     });

@@ -185,6 +185,12 @@ describe('signing through the handlers', () => {
       error: { code: 'REJECTED', retry: 'none', rejection: { code: expect.any(String) } },
     });
     expect(rejected.error!.message).toContain('reddedildi');
+    // Steps that do not apply now are refused and leave the outcome as it was.
+    for (const channel of ['signing:refresh', 'signing:resubmit', 'signing:accept'] as const) {
+      expect((await desktop.call(channel)).ok, channel).toBe(false);
+    }
+    const { secondsLeft: _ignored, ...outcome } = rejected;
+    expect(await desktop.value('signing:snapshot')).toMatchObject(outcome);
   });
 
   it('E-Onay: signing is refused until KABUL EDİYORUM; then it signs', async () => {
