@@ -266,6 +266,11 @@ describe('signing through the handlers', () => {
       pinPrompt: { certificateId: id, retry: true },
     });
     expect(wrong.error!.message).toContain('PIN hatalı');
+    // No PIN is only for PIN-pad readers.
+    expect(await desktop.call('signing:sign', { certificateId: id, pin: null })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
     const short = await desktop.call('signing:sign', { certificateId: id, pin: 'ab' });
     expect(short).toMatchObject({ ok: false, error: { code: 'PIN_LEN_RANGE' } });
     expect(await desktop.value('signing:sign', { certificateId: id, pin: PIN })).toMatchObject({
