@@ -115,6 +115,7 @@ describe('the build output', () => {
     for (const file of [
       'main/index.cjs',
       'main/token-worker.js',
+      'main/package.json',
       'preload/index.cjs',
       'resources/cards.json',
       'renderer/index.html',
