@@ -72,11 +72,14 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
       snapshot.step === 'submitting'
     )
       return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
-    // Wrong PIN, locked PIN, card removed or missing: fixed on the same page, the challenge in view.
+    // Wrong PIN, locked PIN (also once unlocked), card removed or missing: fixed on the same page,
+    // the challenge in view.
     const fixHere =
       snapshot.step === 'failed' &&
       snapshot.challenge !== undefined &&
-      (snapshot.error?.retry === 'sign' || snapshot.error?.retry === 'certificates');
+      (snapshot.error === undefined ||
+        snapshot.error.retry === 'sign' ||
+        snapshot.error.retry === 'certificates');
     if (snapshot.step === 'choosing' || fixHere || (expired && snapshot.challenge))
       return (
         <ChoosingScreen
