@@ -277,6 +277,11 @@ export function decodeTime(t: Tlv): Date {
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
+  // Names, serials and hashes are short: a loop beats making a Buffer view to call memcmp.
+  if (a.length <= 64) {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 

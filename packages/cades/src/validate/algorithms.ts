@@ -131,7 +131,7 @@ export interface KeyInfo {
   readonly curve?: string;
   /** The subjectPublicKey BIT STRING contents (for OCSP key hashes). */
   readonly publicKey: Uint8Array;
-  /** RSA modulus and exponent (rsaEncryption keys only), for a fast JWK import. */
+  /** RSA modulus and exponent (rsaEncryption keys only); set means a PKCS#1 import works. */
   readonly rsa?: { readonly n: Uint8Array; readonly e: Uint8Array };
 }
 

@@ -3,7 +3,6 @@ import {
   DerError,
   Tag,
   bytesEqual,
-  bytesKey,
   children,
   ctx,
   ctxPrim,
@@ -247,12 +246,18 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
  * parsed every time: they rarely repeat, and caching them would only flatter benchmarks.
  */
 export class CertificateCache {
-  private readonly map = new Map<string, Certificate>();
+  private readonly map = new Map<number, Certificate>();
   constructor(private readonly limit = 10_000) {}
 
   get(der: Uint8Array): Certificate {
-    // The signature's tail is a cheap, near-unique key; a hit still has to match every byte.
-    const key = bytesKey(der.subarray(Math.max(0, der.length - 32)));
+    // Length and the signature's last four bytes: a cheap, near-unique number (no string to
+    // build for the end-entity misses); a hit still has to match every byte.
+    const n = der.length;
+    const key =
+      n < 4
+        ? n
+        : n * 2 ** 32 +
+          ((der[n - 1]! | (der[n - 2]! << 8) | (der[n - 3]! << 16) | (der[n - 4]! << 24)) >>> 0);
     const hit = this.map.get(key);
     if (hit && bytesEqual(hit.der, der)) return hit;
     const cert = parseCertificate(der);

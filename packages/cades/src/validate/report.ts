@@ -49,17 +49,6 @@ export class ReportBuilder {
     }
   }
 
-  async runAsync(name: string, fn: () => Promise<string>): Promise<boolean> {
-    try {
-      const detail = await fn();
-      this.checks.push({ name, passed: true, detail });
-      return true;
-    } catch (e) {
-      this.record(name, e);
-      return false;
-    }
-  }
-
   private record(name: string, e: unknown): void {
     const sub: SubIndication = e instanceof CheckFailure ? e.subIndication : 'FORMAT_FAILURE';
     const detail =

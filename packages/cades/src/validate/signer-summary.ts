@@ -15,12 +15,17 @@ export function normaliseTckn(serialNumber: string): string {
 }
 
 export function summariseSigner(cert: Certificate): Signer {
-  const attrs = nameAttributes(cert.subject);
-  const get = (oid: string): string | undefined => attrs.find((a) => a.oid === oid)?.value;
-  const cn = get(OID.commonName);
-  const given = get(OID.givenName);
-  const sur = get(OID.surname);
-  const serialNumber = get(OID.serialNumber);
+  let cn: string | undefined;
+  let given: string | undefined;
+  let sur: string | undefined;
+  let serialNumber: string | undefined;
+  // The first of each attribute counts; a plain loop (no per-call closures) on the hot path.
+  for (const a of nameAttributes(cert.subject)) {
+    if (a.oid === OID.commonName) cn ??= a.value;
+    else if (a.oid === OID.givenName) given ??= a.value;
+    else if (a.oid === OID.surname) sur ??= a.value;
+    else if (a.oid === OID.serialNumber) serialNumber ??= a.value;
+  }
   return {
     tckn: serialNumber ? normaliseTckn(serialNumber) : '',
     name: cn ?? [given, sur].filter(Boolean).join(' '),

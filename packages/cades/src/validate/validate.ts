@@ -23,7 +23,13 @@ import { publicKeyOf } from './keys.js';
 import { OID } from './oids.js';
 import { ReportBuilder, fail } from './report.js';
 import type { RevocationOptions } from './revocation/check.js';
-import { checkPathRevocation, judgePath, leafAnswer } from './revocation/path.js';
+import {
+  cachedPathRevocation,
+  checkPathRevocation,
+  judgePath,
+  leafAnswer,
+  type LinkStatus,
+} from './revocation/path.js';
 import { chainEntry, summariseSigner } from './signer-summary.js';
 import { essCertProblem, findSignerCertificate } from './signer-certificate.js';
 import { validateTimestamp, type TimestampResult } from './timestamp.js';
@@ -240,19 +246,24 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
   )
     return;
 
+  const ro = opts.revocation ?? { mode: 'require' };
+  // A warm cache answers synchronously; only misses go to the network.
+  let links: LinkStatus[] | undefined;
+  let linksError: unknown;
+  if (ro.mode !== 'off' && chain.length >= 2) {
+    try {
+      links =
+        cachedPathRevocation(chain, opts.trust, c.now, ro, 'signer certificate') ??
+        (await checkPathRevocation(chain, opts.trust, c.now, ro, c.algs, 'signer certificate'));
+    } catch (e) {
+      linksError = e;
+    }
+  }
   if (
-    !(await rb.runAsync(`revocation${suffix}`, async (): Promise<string> => {
-      const ro = opts.revocation ?? { mode: 'require' };
+    !rb.run(`revocation${suffix}`, (): string => {
+      if (linksError !== undefined) throw linksError;
       if (ro.mode === 'off') return 'revocation checking disabled';
-      if (chain.length < 2) return 'signer certificate is itself a trust anchor';
-      const links = await checkPathRevocation(
-        chain,
-        opts.trust,
-        c.now,
-        ro,
-        c.algs,
-        'signer certificate',
-      );
+      if (!links) return 'signer certificate is itself a trust anchor';
       const a = leafAnswer(links);
       if (c.primary && a) {
         rb.report.revocation = {
@@ -265,7 +276,7 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
       const verdict = judgePath(links, ro.mode === 'soft-fail', ts?.ok ? ts.genTime : undefined);
       if (!verdict.ok) fail(verdict.sub, verdict.detail);
       return verdict.detail;
-    }))
+    })
   )
     return;
 
@@ -294,14 +305,9 @@ async function withTsaRevocation(
 ): Promise<TimestampResult> {
   const ro = c.opts.revocation ?? { mode: 'require' };
   if (ro.mode === 'off') return ts;
-  const links = await checkPathRevocation(
-    ts.tsaChain,
-    c.opts.trust,
-    c.now,
-    ro,
-    c.algs,
-    'TSA certificate',
-  );
+  const links =
+    cachedPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, 'TSA certificate') ??
+    (await checkPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, c.algs, 'TSA certificate'));
   const verdict = judgePath(links, ro.mode === 'soft-fail');
   if (!verdict.ok) {
     return {

@@ -2,7 +2,12 @@ import type { AlgorithmPolicy } from '../algorithms.js';
 import type { Certificate } from '../certificate.js';
 import { formatName } from '../name.js';
 import type { TrustStore } from '../trust-store.js';
-import { checkRevocation, type RevocationOptions, type RevocationOutcome } from './check.js';
+import {
+  checkRevocation,
+  defaultRevocationCache,
+  type RevocationOptions,
+  type RevocationOutcome,
+} from './check.js';
 import type { RevocationAnswer } from './types.js';
 
 /** The revocation status of one certificate of a path, checked with its issuer. */
@@ -15,6 +20,48 @@ export interface LinkStatus {
 export type PathVerdict =
   | { readonly ok: true; readonly detail: string }
   | { readonly ok: false; readonly sub: 'REVOKED' | 'TRY_LATER'; readonly detail: string };
+
+function labelOf(path: readonly Certificate[], i: number, leafLabel: string): string {
+  return i === 0 ? leafLabel : `CA certificate "${formatName(path[i]!.subject)}"`;
+}
+
+/** Number of certificates of `path` (leaf first) below its trust anchor. */
+function linkCount(path: readonly Certificate[], trust: TrustStore): number {
+  let n = 0;
+  while (n + 1 < path.length && !trust.isAnchor(path[n]!)) n++;
+  return n;
+}
+
+const unpublished = (path: readonly Certificate[], i: number): boolean =>
+  i > 0 && path[i]!.ocspUrls.length === 0 && path[i]!.crlUrls.length === 0;
+
+/**
+ * The links' statuses when the cache answers for all of them, else undefined. Lets a
+ * validation with a warm cache skip the asynchronous path altogether.
+ */
+export function cachedPathRevocation(
+  path: readonly Certificate[],
+  trust: TrustStore,
+  now: Date,
+  opts: RevocationOptions,
+  leafLabel: string,
+): LinkStatus[] | undefined {
+  const cache = opts.cache ?? defaultRevocationCache;
+  const links: LinkStatus[] = [];
+  for (let i = 0, n = linkCount(path, trust); i < n; i++) {
+    if (unpublished(path, i)) {
+      links.push({ label: labelOf(path, i, leafLabel), outcome: { kind: 'unpublished' } });
+      continue;
+    }
+    const answer = cache.get(path[i + 1]!.id, path[i]!.serialHex, now);
+    if (!answer) return undefined;
+    links.push({
+      label: labelOf(path, i, leafLabel),
+      outcome: { kind: 'answer', answer, cached: true },
+    });
+  }
+  return links;
+}
 
 /**
  * Checks every certificate of `path` (leaf first) below its trust anchor against its issuer,
@@ -29,15 +76,14 @@ export async function checkPathRevocation(
   leafLabel: string,
 ): Promise<LinkStatus[]> {
   const links: Promise<LinkStatus>[] = [];
-  for (let i = 0; i + 1 < path.length && !trust.isAnchor(path[i]!); i++) {
-    const cert = path[i]!;
-    const label = i === 0 ? leafLabel : `CA certificate "${formatName(cert.subject)}"`;
-    if (i > 0 && cert.ocspUrls.length === 0 && cert.crlUrls.length === 0) {
+  for (let i = 0, n = linkCount(path, trust); i < n; i++) {
+    const label = labelOf(path, i, leafLabel);
+    if (unpublished(path, i)) {
       links.push(Promise.resolve({ label, outcome: { kind: 'unpublished' } }));
       continue;
     }
     links.push(
-      checkRevocation(cert, path[i + 1]!, now, opts, policy).then((outcome) => ({
+      checkRevocation(path[i]!, path[i + 1]!, now, opts, policy).then((outcome) => ({
         label,
         outcome,
       })),
