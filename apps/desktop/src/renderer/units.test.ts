@@ -4,7 +4,9 @@ import { desktop as en } from '../../../../resources/locales/en.json';
 import { desktop as tr } from '../../../../resources/locales/tr.json';
 import { codeProblem } from './code.js';
 import { countdownWarning, remainingSeconds } from './countdown.js';
+import type { RetryHint } from '../shared/ipc.js';
 import { formatDate, formatDateTime } from './format.js';
+import { signingView } from './screen.js';
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>
@@ -82,5 +84,58 @@ describe('dates', () => {
     expect(formatDateTime(local)).toBe('25.12.2019 @14:27:02');
     expect(formatDate(local)).toBe('25.12.2019');
     expect(formatDateTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('signing screen choice', () => {
+  const challenge = {
+    verificationCode: '311827272188648',
+    apiOrigin: 'https://portal.example',
+    service: { name: 'NES', origin: 'https://portal.example' },
+    purpose: 'login' as const,
+    texts: [{ id: 't1', title: 'İmzalanacak Metin 1', content: 'x' }],
+    createdAt: '2026-01-01T00:00:00Z',
+    expiresAt: '2026-01-01T00:04:45Z',
+  };
+  const error = (retry: RetryHint) => ({ code: 'PIN_INCORRECT' as const, message: 'm', retry });
+
+  it('follows the step', () => {
+    expect(signingView({ step: 'idle' }, undefined).view).toBe('code');
+    expect(signingView({ step: 'loading' }, undefined).view).toBe('progress');
+    expect(signingView({ step: 'choosing', challenge }, 100).view).toBe('challenge');
+    expect(signingView({ step: 'submitting', challenge }, 100).view).toBe('progress');
+  });
+
+  it('sends a code that never loaded back to the code field, with the reason', () => {
+    expect(signingView({ step: 'failed', error: error('load') }, undefined).view).toBe(
+      'code-again',
+    );
+  });
+
+  it('keeps PIN and card problems on the challenge page, other failures on the outcome', () => {
+    expect(signingView({ step: 'failed', challenge, error: error('sign') }, 9).view).toBe(
+      'challenge',
+    );
+    expect(signingView({ step: 'failed', challenge, error: error('certificates') }, 9).view).toBe(
+      'challenge',
+    );
+    expect(signingView({ step: 'failed', challenge, error: error('submit') }, 9).view).toBe(
+      'outcome',
+    );
+    expect(
+      signingView({ step: 'failed', challenge, declined: true, error: error('none') }, 9).view,
+    ).toBe('outcome');
+  });
+
+  it('expires at zero while the user still has to act, never after the signature', () => {
+    expect(signingView({ step: 'choosing', challenge }, 0)).toEqual({
+      view: 'challenge',
+      expired: true,
+    });
+    expect(signingView({ step: 'expired', challenge }, 3).expired).toBe(true);
+    expect(signingView({ step: 'done', challenge }, 0)).toEqual({
+      view: 'outcome',
+      expired: false,
+    });
   });
 });

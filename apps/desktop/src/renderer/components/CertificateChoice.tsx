@@ -39,7 +39,11 @@ export function CertificateChoice({ choices, selectedId, onSelect, onRefresh }: 
             <div
               key={certificate.id}
               className={`card${certificate.id === selectedId ? ' card-selected' : ''}`}
-              onClick={() => certificate.id !== selectedId && onSelect(certificate.id)}
+              onClick={(event) => {
+                // The radio and its label already select; this makes the rest of the card a target too.
+                const inner = (event.target as Element).closest('label, input');
+                if (!inner && certificate.id !== selectedId) onSelect(certificate.id);
+              }}
             >
               <input
                 id={`cert-${index}`}

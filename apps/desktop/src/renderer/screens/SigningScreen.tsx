@@ -3,6 +3,7 @@ import type { IpcError, Settings, SigningSnapshot } from '../../shared/ipc.js';
 import type { Act } from '../act.js';
 import type { ReceivedSnapshot } from '../App.js';
 import { useCountdown } from '../countdown.js';
+import { signingView } from '../screen.js';
 import type { Starter } from '../start.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { OriginConfirm } from '../components/OriginConfirm.js';
@@ -24,8 +25,7 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
   const { snapshot, receivedAt } = received;
   const secondsLeft = useCountdown(snapshot.secondsLeft, receivedAt);
   const [actionError, setActionError] = useState<IpcError | undefined>();
-  const expired =
-    snapshot.step === 'expired' || (snapshot.challenge !== undefined && secondsLeft === 0);
+  const { view, expired } = signingView(snapshot, secondsLeft);
 
   const act: Act = async (call) => {
     setActionError(undefined);
@@ -36,7 +36,8 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
   };
 
   const screen = chooseScreen();
-  const startError = screen.type === CodeEntry ? undefined : (starter.error ?? linkError);
+  const startError =
+    view === 'code' || view === 'code-again' ? undefined : (starter.error ?? linkError);
   return (
     <>
       {startError && <ErrorNotice error={startError} />}
@@ -52,44 +53,36 @@ export function SigningScreen({ received, settings, starter, linkError, onSnapsh
   );
 
   function chooseScreen() {
-    if (snapshot.step === 'idle')
-      return <CodeEntry settings={settings} starter={starter} error={linkError} />;
-    // A code that never loaded (unknown, used, server unreachable): back to the code, with the reason.
-    if (snapshot.step === 'failed' && !snapshot.challenge && snapshot.error && !snapshot.declined)
-      return (
-        <CodeEntry
-          key={snapshot.verificationCode}
-          settings={settings}
-          starter={starter}
-          error={linkError ?? snapshot.error}
-          lastCode={snapshot.verificationCode}
-          lastOrigin={snapshot.apiOrigin}
-        />
-      );
-    if (
-      snapshot.step === 'loading' ||
-      snapshot.step === 'signing' ||
-      snapshot.step === 'submitting'
-    )
-      return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
-    // Wrong PIN, locked PIN (also once unlocked), card removed or missing: fixed on the same page,
-    // the challenge in view.
-    const fixHere =
-      snapshot.step === 'failed' &&
-      snapshot.challenge !== undefined &&
-      (snapshot.error === undefined ||
-        snapshot.error.retry === 'sign' ||
-        snapshot.error.retry === 'certificates');
-    if (snapshot.step === 'choosing' || fixHere || (expired && snapshot.challenge))
-      return (
-        <ChoosingScreen
-          snapshot={snapshot}
-          secondsLeft={secondsLeft}
-          expired={expired}
-          actionError={actionError}
-          act={act}
-        />
-      );
-    return <Outcome snapshot={snapshot} expired={expired} actionError={actionError} act={act} />;
+    switch (view) {
+      case 'code':
+        return <CodeEntry settings={settings} starter={starter} error={linkError} />;
+      case 'code-again':
+        return (
+          <CodeEntry
+            key={snapshot.verificationCode}
+            settings={settings}
+            starter={starter}
+            error={linkError ?? snapshot.error}
+            lastCode={snapshot.verificationCode}
+            lastOrigin={snapshot.apiOrigin}
+          />
+        );
+      case 'progress':
+        return <Progress snapshot={snapshot} secondsLeft={secondsLeft} />;
+      case 'challenge':
+        return (
+          <ChoosingScreen
+            snapshot={snapshot}
+            secondsLeft={secondsLeft}
+            expired={expired}
+            actionError={actionError}
+            act={act}
+          />
+        );
+      case 'outcome':
+        return (
+          <Outcome snapshot={snapshot} expired={expired} actionError={actionError} act={act} />
+        );
+    }
   }
 }
