@@ -228,10 +228,12 @@ describe('desktop renderer in Chromium', () => {
     await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
     await page.getByRole('heading', { name: 'EIMZA-RSA' }).waitFor();
     await page.getByText('Kullanılabilir').first().waitFor();
+    await shot('helpdesk');
     await noAxeViolations('Sertifika İşlemleri');
 
     await page.getByRole('button', { name: 'Ayarlar' }).click();
     await page.getByRole('heading', { name: 'Ayarlar' }).waitFor();
+    await shot('settings');
     await noAxeViolations('Ayarlar');
     await page.getByRole('radio', { name: 'English' }).check();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
@@ -326,5 +328,49 @@ describe('desktop renderer in Chromium', () => {
       await page.getByRole('alert').filter({ hasText: 'diagnostics:run' }).waitFor();
     }
     await noAxeViolations('diagnostics');
+  });
+
+  it('a server that does not answer: back at the code with the reason and what to do', async () => {
+    await backToStart();
+    const gone = await startApi(work, pki, 'gone');
+    const session = await createSession(gone.url, { purpose: 'login', tckn: AHMET });
+    await gone.app.close();
+    const origin = gone.url.replace(/\/$/, '');
+    ui.services.openDeepLink!(`eimza://sign?code=${session.verificationCode}&api=${origin}`);
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Bu sunucuya devam et' }).click();
+    await page
+      .getByText('İnternet bağlantınızı denetleyip yeniden deneyin')
+      .waitFor({ timeout: 30_000 });
+    await page.locator('#api-origin', { hasText: origin }).waitFor();
+    expect(await page.getByLabel('Doğrulama kodu (15 hane)').inputValue()).toBe(
+      session.verificationCode.replace(/(\d{3})(?=\d)/g, '$1 '),
+    );
+    await noAxeViolations('server unreachable');
+  });
+
+  it('Ayarlar: a bad server address is refused with the reason; a good one is saved', async () => {
+    await page.getByRole('button', { name: 'Ayarlar' }).click();
+    const origins = page.getByLabel('İzin verilen sunucular');
+    const before = await origins.inputValue();
+    await origins.fill(`${before}\nftp://nope.example`);
+    await page.getByRole('button', { name: 'Kaydet' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Değerleri düzeltip yeniden kaydedin' })
+      .waitFor();
+    await noAxeViolations('settings with an error');
+
+    await origins.fill(`${before}\nhttps://portal.example.gov.tr`);
+    await page.getByRole('button', { name: 'Kaydet' }).click();
+    await page.getByText('Ayarlar kaydedildi.').waitFor();
+    const stored = await ui.services.handlers['settings:get']!(undefined);
+    expect(stored).toMatchObject({
+      ok: true,
+      value: { allowedOrigins: [api.url.replace(/\/$/, ''), 'https://portal.example.gov.tr'] },
+    });
+    await origins.fill(before);
+    await page.getByRole('button', { name: 'Kaydet' }).click();
+    await page.getByText('Ayarlar kaydedildi.').waitFor();
   });
 });
