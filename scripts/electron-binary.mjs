@@ -1,5 +1,6 @@
 // Where the Electron binary is, without loading the `electron` package: its index.js tries to
 // download a missing binary, which cannot work on machines without internet access.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,7 @@ export function electronBinary(env = process.env) {
   if (relative === undefined && !env.ELECTRON_OVERRIDE_DIST_PATH) {
     return {
       reason:
-        'the Electron binary is not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD; run `npx install-electron` where the internet is reachable)',
+        'the Electron binary is not installed (`npx install-electron` fetches it where the internet is reachable)',
     };
   }
   return existsSync(path) ? { path } : { reason: `the Electron binary is missing at ${path}` };
@@ -29,4 +30,19 @@ export function electronBinary(env = process.env) {
 export function displayAvailable(env = process.env, platform = process.platform) {
   if (platform !== 'linux') return true;
   return Boolean(env.DISPLAY?.trim() || env.WAYLAND_DISPLAY?.trim());
+}
+
+/**
+ * Runs the electron package's own downloader once (npm installs here skip it, see bootstrap.mjs).
+ * Quiet: the caller reports the outcome. False when it is unavailable or fails.
+ */
+export function installElectronBinary() {
+  const installer = join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return false;
+  const run = spawnSync(process.execPath, [installer], {
+    stdio: 'ignore',
+    timeout: 10 * 60_000,
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
+  });
+  return run.status === 0;
 }

@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrap } from './bootstrap.mjs';
-import { displayAvailable, electronBinary } from './electron-binary.mjs';
+import { displayAvailable, electronBinary, installElectronBinary } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -127,7 +127,12 @@ function desktopBuildNeeded() {
 
 /** Opens the desktop app on the running API, or says in one line why no window opens. */
 function startDesktop(apiUrl) {
-  const binary = electronBinary();
+  let binary = electronBinary();
+  // npm installs skip the binary (bootstrap.mjs); where the internet is reachable it comes now,
+  // unless the user asked to skip it.
+  if (binary.reason && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD && displayAvailable()) {
+    if (installElectronBinary()) binary = electronBinary();
+  }
   const reason =
     binary.reason ??
     (displayAvailable() ? undefined : 'no display (DISPLAY or WAYLAND_DISPLAY is not set)');
