@@ -43,8 +43,19 @@ const log: Logger = pino(
   }),
 );
 
+// The renderer's Vite build is ES modules loaded with `crossorigin`: module loading from a custom
+// scheme needs the fetch and CORS privileges. Never bypassCSP.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: {
+      standard: true,
+      secure: true,
+      supportFetchAPI: true,
+      corsEnabled: true,
+      codeCache: true,
+    },
+  },
 ]);
 
 const events = new EventQueue();

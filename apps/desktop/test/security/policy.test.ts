@@ -46,6 +46,15 @@ describe('main process policy (src/main/index.ts)', () => {
     expect(main).toMatch(/onBeforeRequest\([\s\S]*?'https:\/\/\*\/\*'[\s\S]*?cancel: true/);
   });
 
+  it('registers app:// as a standard secure scheme that never bypasses the CSP', () => {
+    const privileges = /registerSchemesAsPrivileged\(([\s\S]*?)\]\);/.exec(main)?.[1] ?? '';
+    expect(privileges).toContain('scheme: APP_SCHEME');
+    expect(privileges).toContain('standard: true');
+    expect(privileges).toContain('secure: true');
+    expect(privileges).not.toContain('bypassCSP');
+    expect(main).toContain('ses.protocol.handle(APP_SCHEME, createRendererHandler(RENDERER_ROOT))');
+  });
+
   it('loads only the app:// renderer, never a remote or file: URL', () => {
     expect(main).toContain('loadURL(RENDERER_URL)');
     expect(main).not.toMatch(/loadURL\((?!RENDERER_URL)/);
