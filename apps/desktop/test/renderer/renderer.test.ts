@@ -18,6 +18,7 @@ import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from '
 // The renderer in Debian Chromium over the real desktop services (handlers, token watcher,
 // signing session), the real API on 127.0.0.1 trusting the live test PKI, and a SoftHSM2 card.
 const AHMET = '10000000146';
+const AYSE = '12345678950';
 const PIN = 'Masa-PIN-2468';
 const WRONG_PIN = 'yanlis-2468';
 
@@ -64,6 +65,8 @@ beforeAll(async () => {
     pin: PIN,
     tokens: [
       { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
+      { label: 'EIMZA-REV', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', variant: 'revoked' },
+      { label: 'EIMZA-OLD', keyType: 'rsa2048', tckn: AYSE, name: 'AYŞE KAYA', variant: 'expired' },
     ],
   });
   process.env.SOFTHSM2_CONF = cards.confPath;
@@ -353,6 +356,7 @@ describe('desktop renderer in Chromium', () => {
     await page.getByRole('button', { name: 'Ayarlar' }).click();
     const origins = page.getByLabel('İzin verilen sunucular');
     const before = await origins.inputValue();
+    expect(before).toBe(api.url.replace(/\/$/, ''));
     await origins.fill(`${before}\nftp://nope.example`);
     await page.getByRole('button', { name: 'Kaydet' }).click();
     await page
@@ -372,5 +376,25 @@ describe('desktop renderer in Chromium', () => {
     await origins.fill(before);
     await page.getByRole('button', { name: 'Kaydet' }).click();
     await page.getByText('Ayarlar kaydedildi.').waitFor();
+  });
+
+  it('an expired certificate is listed as unusable with the reason; a revoked one is refused in plain words', async () => {
+    await backToStart();
+    const session = await createSession(api.url, { purpose: 'login', tckn: AYSE });
+    await enterCode(session.verificationCode);
+    await page.getByRole('heading', { name: 'Kullanılamayan sertifikalar' }).waitFor();
+    await page.getByText(/EIMZA-OLD.*süresi dolmuş/).waitFor();
+    await page.getByText(/AHMET YILMAZ.*başka bir kişiye ait/).waitFor();
+    const card = page.getByRole('radio', { name: 'AYŞE KAYA' });
+    if (!(await card.isChecked())) await card.check();
+    expect(await page.getByRole('radio').count()).toBe(1);
+    await page.getByLabel("Kartınızın PIN'i").fill(PIN);
+    await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
+    await page.getByRole('heading', { name: 'İmza kabul edilmedi' }).waitFor({ timeout: 30_000 });
+    await page.getByText('Sertifikanız iptal edilmiş veya askıya alınmış.').waitFor();
+    await page.getByText('sertifika sağlayıcınıza başvurun').waitFor();
+    await shot('rejected');
+    await noAxeViolations('rejected');
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'rejected' });
   });
 });

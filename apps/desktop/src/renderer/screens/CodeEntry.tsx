@@ -25,7 +25,9 @@ export function CodeEntry({ settings, starter, error, lastCode, lastOrigin }: Pr
   const problem = codeProblem(digits);
   // Only complain about the length once the user has left the field or pressed İleri.
   const shown = problem === 'length' && !touched ? undefined : problem;
-  const origin = lastOrigin ?? settings?.defaultApiOrigin;
+  // Retrying the last code goes where it came from (a deep link names its server); a new code
+  // goes to the default server.
+  const origin = (digits === lastCode && lastOrigin) || settings?.defaultApiOrigin;
 
   useEffect(() => input.current?.focus(), []);
 

@@ -20,9 +20,9 @@ const lines = (text: string): string[] =>
 /** Ayarlar: the language switches at once; module paths and servers are saved together. */
 export function SettingsScreen({ settings, onSettings }: Props) {
   const { t } = useTranslation();
-  const [modules, setModules] = useState('');
-  const [origins, setOrigins] = useState('');
-  const [defaultOrigin, setDefaultOrigin] = useState('');
+  const [modules, setModules] = useState(() => settings?.modulePaths.join('\n') ?? '');
+  const [origins, setOrigins] = useState(() => settings?.allowedOrigins.join('\n') ?? '');
+  const [defaultOrigin, setDefaultOrigin] = useState(() => settings?.defaultApiOrigin ?? '');
   const [error, setError] = useState<IpcError | undefined>();
   const [saved, setSaved] = useState(false);
   // Switches the moment the user picks it; the stored settings follow.
