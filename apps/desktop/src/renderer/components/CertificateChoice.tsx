@@ -13,20 +13,18 @@ interface Props {
 export function CertificateChoice({ choices, selectedId, onSelect, onRefresh }: Props) {
   const { t } = useTranslation();
   const nothing = choices.usable.length === 0;
+  // No card at all, or cards whose certificates cannot sign this (the list below says why).
+  const missing = nothing && choices.excluded.length === 0 ? 'noCard' : 'noneUsable';
   return (
     <section className="panel" aria-labelledby="cert-title">
       <h2 id="cert-title">{t('cert.title')}</h2>
-      {choices.signer === 'not-found' && (
-        <p className="notice notice-warn">
-          <span className="icon" aria-hidden="true">
-            ⚠
-          </span>{' '}
-          {t('cert.signerNotFound')}
-        </p>
-      )}
       {nothing ? (
         <div className="notice notice-warn" role="status">
-          <p className="notice-title">{t('cert.noCard')}</p>
+          <p className="notice-title">
+            {choices.signer === 'not-found' && missing === 'noneUsable'
+              ? t('cert.signerNotFound')
+              : t(`cert.${missing}`)}
+          </p>
           <p>{t('cert.noCardHint')}</p>
           <button type="button" onClick={onRefresh}>
             {t('actions.refresh')}

@@ -18,6 +18,12 @@ interface Props {
 }
 
 const E_ONAY = new Set(['e-onay-accept', 'e-onay-cancel']);
+const CARD_MISSING = new Set([
+  'NO_CERTIFICATES',
+  'NO_CERTIFICATE_FOR_SIGNER',
+  'TOKEN_NOT_PRESENT',
+  'TOKEN_REMOVED',
+]);
 
 /** Sözleşme + Sertifika Seçimi + PIN: one page, read top to bottom, usable with Tab alone. */
 export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, act }: Props) {
@@ -25,7 +31,20 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
   const challenge = snapshot.challenge;
   const needsAcceptance = challenge !== undefined && E_ONAY.has(challenge.purpose);
   const mayChoose = !needsAcceptance || snapshot.accepted === true;
-  const error = actionError ?? snapshot.error;
+  const choices = mayChoose ? snapshot.choices : undefined;
+  // An empty certificate list says "insert the card" itself, with its own Yenile button.
+  const cardsSayIt =
+    choices !== undefined &&
+    choices.usable.length === 0 &&
+    (snapshot.error === undefined || CARD_MISSING.has(snapshot.error.code));
+  const error = actionError ?? (cardsSayIt ? undefined : snapshot.error);
+  const prompt =
+    mayChoose &&
+    snapshot.pinPrompt &&
+    (choices === undefined ||
+      choices.usable.some((c) => c.id === snapshot.pinPrompt!.certificateId))
+      ? snapshot.pinPrompt
+      : undefined;
 
   return (
     <section className="screen" aria-labelledby="challenge-title">
@@ -79,26 +98,26 @@ export function ChoosingScreen({ snapshot, secondsLeft, expired, actionError, ac
             )}
           </div>
         )}
-        {mayChoose && snapshot.choices && (
+        {choices && (
           <CertificateChoice
-            choices={snapshot.choices}
+            choices={choices}
             selectedId={snapshot.selectedCertificateId}
             onSelect={(certificateId) => void act(() => eimza().signing.select({ certificateId }))}
             onRefresh={() => void act(() => eimza().signing.refresh())}
           />
         )}
         {error && !(expired && error.code === 'EXPIRED') && <ErrorNotice error={error} />}
-        {snapshot.step === 'failed' && snapshot.error?.retry === 'certificates' && (
+        {!cardsSayIt && snapshot.step === 'failed' && snapshot.error?.retry === 'certificates' && (
           <div className="actions">
             <button type="button" onClick={() => void act(() => eimza().signing.refresh())}>
               {t('retry.certificates')}
             </button>
           </div>
         )}
-        {mayChoose && snapshot.pinPrompt && (
+        {prompt && (
           <PinEntry
-            prompt={snapshot.pinPrompt}
-            pinState={snapshot.error?.pinState ?? snapshot.pinPrompt.pinState}
+            prompt={prompt}
+            pinState={snapshot.error?.pinState ?? prompt.pinState}
             act={act}
           />
         )}

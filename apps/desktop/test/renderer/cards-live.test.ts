@@ -1,0 +1,87 @@
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createTestTokens,
+  startTestPki,
+  type RunningTestPki,
+  type TestTokens,
+} from '@eimza/testpki';
+import { openTokenService, type TokenService } from '@eimza/token';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDesktopServices } from '../../src/services/index.js';
+import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
+
+// Its own file (and process): it pulls the SoftHSM2 token out from under the running services and
+// puts it back, as a user pulls and re-inserts a card while the certificate choice is on screen.
+const AHMET = '10000000146';
+const PIN = 'Kart-PIN-2468';
+
+let work: string;
+let pki: RunningTestPki;
+let cards: TestTokens;
+let tokens: TokenService;
+let api: { app: FastifyInstance; url: string };
+let ui: RendererHarness;
+let page: Page;
+
+beforeAll(async () => {
+  work = tempDir('eimza-renderer-cards-');
+  pki = await startTestPki();
+  cards = await createTestTokens({
+    pki: pki.pki,
+    pin: PIN,
+    tokens: [{ label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ' }],
+  });
+  process.env.SOFTHSM2_CONF = cards.confPath;
+  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
+  api = await startApi(work, pki, 'cards');
+  ui = await openRenderer({
+    services: (deliver) =>
+      createDesktopServices({
+        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
+        emit: deliver,
+        tokens,
+        watchIntervalMs: 300,
+      }),
+  });
+  page = ui.page;
+}, 240_000);
+
+afterAll(async () => {
+  await ui?.close();
+  await tokens?.close();
+  await api?.app.close();
+  await pki?.close();
+  cards?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+it('the certificate choice follows the card: pulled out → "Kart bulunamadı", put back → the card again, then signed', async () => {
+  const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+  await page.getByLabel('Doğrulama kodu (15 hane)').fill(session.verificationCode);
+  await page.getByRole('button', { name: 'İleri' }).click();
+  await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor();
+
+  const store = join(cards.dir, 'tokens');
+  const aside = join(work, 'pulled-out');
+  cpSync(store, aside, { recursive: true });
+  for (const entry of readdirSync(store))
+    rmSync(join(store, entry), { recursive: true, force: true });
+  await page.getByText('Kart bulunamadı').waitFor({ timeout: 15_000 });
+  await page.getByText('Akıllı kartınızı okuyucuya').first().waitFor();
+  expect(await page.getByRole('radio', { name: 'AHMET YILMAZ' }).count()).toBe(0);
+  await page.screenshot({ path: join(SCREENSHOTS, 'desktop-no-card.png'), fullPage: true });
+  expect(await axeViolations(page)).toEqual([]);
+
+  cpSync(aside, store, { recursive: true });
+  await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor({ timeout: 15_000 });
+  const card = page.getByRole('radio', { name: 'AHMET YILMAZ' });
+  if (!(await card.isChecked())) await card.check();
+  await page.getByLabel("Kartınızın PIN'i").fill(PIN);
+  await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
+  await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+  expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
+});
