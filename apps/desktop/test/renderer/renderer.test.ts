@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import type { SigningSnapshot } from '../../src/shared/ipc.js';
 import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // The renderer in Debian Chromium over the real desktop services (handlers, token watcher,
@@ -396,5 +397,30 @@ describe('desktop renderer in Chromium', () => {
     await shot('rejected');
     await noAxeViolations('rejected');
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'rejected' });
+  });
+
+  it('a PIN-pad reader: no PIN field, "tuş takımından girin", and İmzala sends no PIN', async () => {
+    await backToStart();
+    const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+    await enterCode(session.verificationCode);
+    await page.getByLabel("Kartınızın PIN'i").waitFor();
+    // SoftHSM2 has no keypad: the main process's own snapshot, as a reader with one would make it.
+    const current = await ui.services.handlers['signing:snapshot']!(undefined);
+    if (!current.ok) throw new Error(current.error.code);
+    const snapshot = current.value as SigningSnapshot;
+    ui.deliver({
+      type: 'signing',
+      snapshot: { ...snapshot, pinPrompt: { ...snapshot.pinPrompt!, pinPad: true } },
+    });
+    await page.getByText("PIN'inizi kart okuyucunun tuş takımından girin").waitFor();
+    expect(await page.getByLabel("Kartınızın PIN'i").count()).toBe(0);
+    await noAxeViolations('PIN pad');
+    await page.getByRole('main').getByRole('button', { name: 'İmzala', exact: true }).click();
+    await expect
+      .poll(() => ui.calls.at(-1))
+      .toMatchObject({
+        channel: 'signing:sign',
+        request: { certificateId: snapshot.pinPrompt!.certificateId, pin: null },
+      });
   });
 });
