@@ -63,6 +63,12 @@ export function Diagnostics() {
               </span>{' '}
               <span className="check-area">{check.area}:</span> {check.text}
               {check.hint && <p className="hint">{check.hint}</p>}
+              {check.detail && (
+                <details>
+                  <summary>{t('diag.detail')}</summary>
+                  <pre className="detail">{check.detail}</pre>
+                </details>
+              )}
             </li>
           ))}
         </ul>
