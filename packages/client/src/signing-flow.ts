@@ -276,6 +276,10 @@ export class SigningFlow {
         });
       }
       if (failure.code === 'EXPIRED') return this.expire();
+      // A refused connection carried no byte of the submission: nothing to re-read first.
+      if (failure.code === 'NETWORK' && failure.detail === 'ECONNREFUSED') {
+        return this.keepForResubmit(failure, request);
+      }
       if (OUTCOME_IN_DOUBT.has(failure.code)) return this.learnOutcome(failure, request);
       return this.fail(failure, 'none');
     }
@@ -301,9 +305,14 @@ export class SigningFlow {
       );
     }
     // Still pending: the submission did not reach the session, so it may be sent again.
-    this.guard.release(code);
+    return this.keepForResubmit(original, request);
+  }
+
+  /** The submission surely did not reach the session: offered for one explicit resubmit, as it is. */
+  private keepForResubmit(failure: ClientError, request: SubmitSignaturesRequest): SigningEvent {
+    this.guard.release(this.code!);
     this.unsent = request;
-    return this.fail(original, 'submit');
+    return this.fail(failure, 'submit');
   }
 
   private signingTime(challenge: Challenge): Date {

@@ -428,7 +428,7 @@ describe('signing through the handlers', () => {
       certificateId: started.selectedCertificateId!,
       pin: PIN,
     });
-    expect(refused).toMatchObject({ step: 'failed', error: { code: 'NETWORK', retry: 'none' } });
+    expect(refused).toMatchObject({ step: 'failed', error: { code: 'NETWORK', retry: 'submit' } });
     expect(refused.error!.message).toContain('Sunucuya bağlanılamadı');
 
     const again = await createSession(api.url, { purpose: 'login' });
