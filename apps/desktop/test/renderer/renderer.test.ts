@@ -328,6 +328,7 @@ describe('desktop renderer in Chromium', () => {
       await page.getByRole('button', { name: 'Destek paketi kaydet' }).click();
       await page.getByText('Destek paketi kaydedildi:').waitFor({ timeout: 30_000 });
       expect(await page.locator('code.path').textContent()).toContain(join(work, 'state'));
+      await shot('diagnostics');
     } else {
       await page.getByRole('alert').filter({ hasText: 'diagnostics:run' }).waitFor();
     }
