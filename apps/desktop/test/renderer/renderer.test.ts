@@ -51,7 +51,7 @@ async function enterCode(code: string): Promise<void> {
 }
 
 async function backToStart(): Promise<void> {
-  await page.getByRole('button', { name: 'İmzala', exact: true }).click();
+  await page.getByRole('navigation').getByRole('button', { name: 'İmzala' }).click();
   const reset = page.getByRole('button', { name: 'Yeni kod gir' });
   if (await reset.isVisible()) await reset.click();
   await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
@@ -396,6 +396,39 @@ describe('desktop renderer in Chromium', () => {
     await shot('rejected');
     await noAxeViolations('rejected');
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'rejected' });
+  });
+
+  it('Başvuru: both texts shown in full, progress İmzalanıyor… 1/2 (counted from 1) and Gönderiliyor… shown', async () => {
+    await backToStart();
+    const session = await createSession(api.url, {
+      purpose: 'application',
+      tckn: AHMET,
+      form: { neden: 'Yenileme', il: 'Ankara' },
+    });
+    await enterCode(session.verificationCode);
+    await page.getByRole('heading', { name: 'İmzalanacak Metin 1' }).waitFor();
+    await page.getByRole('heading', { name: 'İmzalanacak Metin 2' }).waitFor();
+    await page.getByText('neden: Yenileme').waitFor();
+    await page.getByText('Sertifika Sahibi Taahhütnamesi:').waitFor();
+    // Every text the status line shows, however briefly: signing is faster than any polling.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector('.progress')?.textContent?.trim();
+        if (status && seen.at(-1) !== status) seen.push(status);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByLabel("Kartınızın PIN'i").fill(PIN);
+    await page.getByRole('main').getByRole('button', { name: 'İmzala', exact: true }).click();
+    await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen).toContain('Gönderiliyor…');
+    expect(seen).toContain('İmzalanıyor… 1/2');
+    expect(seen.filter((s) => s.startsWith('İmzalanıyor')).every((s) => /[12]\/2$/.test(s))).toBe(
+      true,
+    );
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
   });
 
   it('a PIN-pad reader: no PIN field, "tuş takımından girin", and İmzala sends no PIN', async () => {

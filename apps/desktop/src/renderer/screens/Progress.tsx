@@ -13,7 +13,11 @@ export function Progress({
   const { t } = useTranslation();
   const text =
     snapshot.step === 'signing' && snapshot.progress
-      ? t('progress.signing', { index: snapshot.progress.index, total: snapshot.progress.total })
+      ? t('progress.signing', {
+          // The flow counts texts from 0; people count from 1.
+          index: snapshot.progress.index + 1,
+          total: snapshot.progress.total,
+        })
       : t(`progress.${snapshot.step === 'signing' ? 'signingStart' : snapshot.step}`);
   return (
     <section className="screen" aria-labelledby="progress-title" aria-busy="true">
