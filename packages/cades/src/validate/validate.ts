@@ -305,9 +305,14 @@ async function withTsaRevocation(
 ): Promise<TimestampResult> {
   const ro = c.opts.revocation ?? { mode: 'require' };
   if (ro.mode === 'off') return ts;
-  const links =
-    cachedPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, 'TSA certificate') ??
-    (await checkPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, c.algs, 'TSA certificate'));
+  let links: LinkStatus[];
+  try {
+    links =
+      cachedPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, 'TSA certificate') ??
+      (await checkPathRevocation(ts.tsaChain, c.opts.trust, c.now, ro, c.algs, 'TSA certificate'));
+  } catch (e) {
+    return { ok: false, detail: `TSA revocation: ${(e as Error).message}` };
+  }
   const verdict = judgePath(links, ro.mode === 'soft-fail');
   if (!verdict.ok) {
     return {
