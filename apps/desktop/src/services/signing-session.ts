@@ -204,7 +204,14 @@ export class SigningController {
   async sign(certificateId: string, pin: string | null): Promise<SigningSnapshot> {
     const run = this.requireRun();
     await run.queue.run(async () => {
-      this.requireStep(run, ['choosing'], ['sign']);
+      this.requireStep(run, ['choosing'], ['sign', 'certificates']);
+      // A card pulled out and put back before the watcher saw either: the PIN form is still on
+      // screen, so list the cards again and sign if the chosen one is there.
+      if (run.flow.state === 'failed' && run.retry === 'certificates') {
+        this.clearFailure(run);
+        const listed = await run.flow.refreshCertificates();
+        if (listed.type !== 'pin-required') return;
+      }
       if (this.isEOnay(run) && !this.state.accepted) {
         throw new DesktopError('INVALID_REQUEST', { detail: 'E-Onay not accepted' });
       }
