@@ -454,6 +454,19 @@ describe('desktop renderer in Chromium', () => {
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
   });
 
+  it('İptal on the challenge: "İşlem iptal edildi", the session left untouched, a new code can follow', async () => {
+    await backToStart();
+    const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+    await enterCode(session.verificationCode);
+    await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor();
+    await page.getByRole('button', { name: 'İptal' }).click();
+    await page.getByRole('heading', { name: 'İşlem iptal edildi' }).waitFor();
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
+    await noAxeViolations('cancelled');
+    await page.getByRole('button', { name: 'Yeni kod gir' }).click();
+    await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
+  });
+
   it('a PIN-pad reader: no PIN field, "tuş takımından girin", and İmzala sends no PIN', async () => {
     await backToStart();
     const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
