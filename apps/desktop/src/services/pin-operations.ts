@@ -64,6 +64,10 @@ export function createPinOperations(options: PinOperationsOptions): PinOperation
         { operation, token: token.label, ...logFieldsOf(error) },
         'PIN operation failed',
       );
+      // A wrong PIN or PUK used up a try: the screens show the token's new flags before the answer.
+      await freshView(serial).then(options.onTokenUpdated, (gone: unknown) =>
+        options.logger.warn(logFieldsOf(gone), 'token not listed after a failed PIN operation'),
+      );
       throw isTokenError(error) ? fromTokenError(error) : error;
     }
     options.logger.info({ operation, token: token.label }, 'PIN operation done');
