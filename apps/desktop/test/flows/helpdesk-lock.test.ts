@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import {
+  OPENCRYPTOKI_MODULE_PATH,
+  acquireOpenCryptokiLock,
+  ensureOpenCryptokiToken,
+  openCryptokiUnavailableReason,
+  startTestPki,
+  type ReleaseLock,
+  type RunningTestPki,
+} from '@eimza/testpki';
+import { openTokenService, type TokenService } from '@eimza/token';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDesktopServices } from '../../src/services/index.js';
+import { openRenderer, type RendererHarness } from '../renderer/harness.js';
+import { tempDir } from '../services/fixture.js';
+import { expectNoAxeViolations, screenshot } from './kit.js';
+
+// Sertifika İşlemleri on a token whose PIN and PUK really count tries: openCryptoki's soft token
+// (SoftHSM2 never locks). The token is host-wide, so the openCryptoki lock is held for the whole
+// file and the token is set up afresh (ensureOpenCryptokiToken resets it). The renderer's pin-lock
+// test locks the PIN by signing and unlocks it on the signing page; this locks it in the helpdesk
+// (three wrong current PINs in PIN değiştir) and unlocks and changes the PUK there.
+// 4 to 8 characters: the soft token's limits.
+const PIN = 'Kilit-24';
+const PUK = 'Puk-1357';
+const WRONG_PIN = 'Yanlis-1';
+const WRONG_PUK = 'Hatali-9';
+const NEW_PIN = 'Yeni-246';
+const NEW_PUK = 'YeniPUK8';
+
+const unavailable = openCryptokiUnavailableReason();
+const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+
+let release: ReleaseLock | undefined;
+let pki: RunningTestPki;
+let tokens: TokenService;
+let ui: RendererHarness;
+let page: Page;
+
+beforeAll(async () => {
+  if (unavailable) return;
+  release = await acquireOpenCryptokiLock();
+  pki = await startTestPki();
+  await ensureOpenCryptokiToken({
+    pki: pki.pki,
+    label: 'EIMZA-LOCK',
+    pin: PIN,
+    puk: PUK,
+    tckn: '10000000146',
+    name: 'AHMET YILMAZ',
+  });
+  const env = { ...process.env };
+  delete env.EIMZA_PKCS11_MODULE;
+  tokens = await openTokenService({
+    explicitOnly: true,
+    modulePaths: [OPENCRYPTOKI_MODULE_PATH],
+    env,
+  });
+  const work = tempDir('eimza-flows-lock-');
+  ui = await openRenderer({
+    services: (deliver) =>
+      createDesktopServices({
+        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8' },
+        emit: deliver,
+        tokens,
+      }),
+  });
+  page = ui.page;
+}, 240_000);
+
+afterAll(async () => {
+  await ui?.close();
+  await tokens?.close();
+  await pki?.close();
+  await release?.();
+});
+
+/** The token panel's fact list, as `term: value` lines. */
+async function facts(panel: Locator): Promise<Record<string, string>> {
+  const terms = await panel.locator('dl.facts dt').allTextContents();
+  const values = await panel.locator('dl.facts dd').allTextContents();
+  return Object.fromEntries(terms.map((term, i) => [term, values[i] ?? '']));
+}
+
+it.skipIf(unavailable)(
+  title(
+    'three wrong current PINs in PIN değiştir lock it (tries shown on the way); the PUK unlocks it in place (a wrong PUK counted first); PUK change; the old PUK then fails, the new one works',
+  ),
+  async () => {
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    const panel = page.getByRole('region', { name: 'EIMZA-LOCK' });
+    await panel.waitFor();
+    expect(await facts(panel)).toMatchObject({ 'PIN durumu': 'Kullanılabilir' });
+
+    const changePin = async (from: string, to: string) => {
+      await panel.getByLabel('Şimdiki PIN').fill(from);
+      await panel.getByLabel('Yeni PIN', { exact: true }).fill(to);
+      await panel.getByLabel('Yeni PIN (tekrar)').fill(to);
+      await panel.getByRole('button', { name: 'PIN değiştir' }).last().click();
+    };
+    const unlock = async (puk: string, pin: string) => {
+      await panel.getByLabel('PUK', { exact: true }).fill(puk);
+      await panel.getByLabel('Yeni PIN', { exact: true }).fill(pin);
+      await panel.getByLabel('Yeni PIN (tekrar)').fill(pin);
+      await panel.getByRole('button', { name: 'Kilidi çöz' }).click();
+    };
+    const changePuk = async (from: string, to: string) => {
+      await panel.getByLabel('Şimdiki PUK').fill(from);
+      await panel.getByLabel('Yeni PUK', { exact: true }).fill(to);
+      await panel.getByLabel('Yeni PUK (tekrar)').fill(to);
+      await panel.getByRole('button', { name: 'PUK değiştir' }).last().click();
+    };
+    const pinStatus = async (status: string) =>
+      expect.poll(async () => (await facts(panel))['PIN durumu']).toBe(status);
+
+    await panel.getByRole('button', { name: 'PIN değiştir' }).click();
+    await changePin(WRONG_PIN, NEW_PIN);
+    await panel.getByRole('alert').filter({ hasText: "PIN'i yeniden yazın" }).waitFor();
+    await pinStatus('Yanlış deneme yapıldı');
+    await changePin(WRONG_PIN, NEW_PIN);
+    await pinStatus('SON DENEME HAKKI');
+    await panel.getByText('SON DENEME HAKKI: bir yanlış PIN daha kartınızı kilitler.').waitFor();
+    await changePin(WRONG_PIN, NEW_PIN);
+    await pinStatus('Kilitli');
+    await panel.getByText('PIN kilitlendi: çok fazla yanlış deneme yapıldı.').waitFor();
+    await expectNoAxeViolations(page, 'helpdesk, PIN locked');
+
+    await panel.getByRole('button', { name: 'PIN kilidini çöz (PUK ile)' }).click();
+    await panel.getByLabel('PUK', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Sertifika İşlemleri' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'puk-unlock');
+    await expectNoAxeViolations(page, 'helpdesk, PUK unlock form');
+
+    await unlock(WRONG_PUK, NEW_PIN);
+    await panel.getByRole('alert').filter({ hasText: "PUK'u yeniden yazın" }).waitFor();
+    await pinStatus('Kilitli');
+    await expect.poll(async () => (await facts(panel))['PUK durumu']).toBe('Yanlış deneme yapıldı');
+    await panel.getByText('PUK için daha önce yanlış deneme yapıldı.').waitFor();
+    await unlock(PUK, NEW_PIN);
+    await panel.getByText("PIN kilidi çözüldü; yeni PIN'iniz geçerli.").waitFor();
+    await pinStatus('Kullanılabilir');
+
+    // The unlocked PIN is the one set: it is accepted as the current PIN (and put back).
+    await panel.getByRole('button', { name: 'PIN değiştir' }).click();
+    await changePin(NEW_PIN, PIN);
+    await panel.getByText('PIN değiştirildi.').waitFor();
+
+    await panel.getByRole('button', { name: 'PUK değiştir' }).click();
+    await changePuk(PUK, NEW_PUK);
+    await panel.getByText('PUK değiştirildi.').waitFor();
+    await panel.getByRole('button', { name: 'PIN kilidini çöz (PUK ile)' }).click();
+    await unlock(PUK, PIN);
+    await panel.getByRole('alert').filter({ hasText: "PUK'u yeniden yazın" }).waitFor();
+    await unlock(NEW_PUK, PIN);
+    await panel.getByText("PIN kilidi çözüldü; yeni PIN'iniz geçerli.").waitFor();
+    expect(await facts(panel)).toMatchObject({
+      'PIN durumu': 'Kullanılabilir',
+      'PUK durumu': 'Kullanılabilir',
+    });
+
+    const secrets = [PIN, PUK, WRONG_PIN, WRONG_PUK, NEW_PIN, NEW_PUK];
+    const content = await page.content();
+    expect(secrets.filter((secret) => content.includes(secret))).toEqual([]);
+  },
+);
