@@ -159,17 +159,30 @@ export function explicitInner(t: Tlv, tag?: number): Tlv {
   return inner;
 }
 
-const oidCache = new Map<string, string>();
+/** A 32-bit FNV-1a hash of `buf[start, end)`: a Map key that costs no string. */
+export function bytesHash(buf: Uint8Array, start = 0, end = buf.length): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function rangeEquals(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+/** Decoded OIDs by the hash of their content octets; a hit must match every octet. */
+const oidCache = new Map<number, { readonly bytes: Uint8Array; readonly oid: string }>();
 
 export function decodeOid(t: Tlv): string {
   expectTag(t, Tag.OID);
   const n = t.length;
   if (n === 0 || n > 64) throw new DerError('bad OID length');
   const buf = t.buf;
-  let key = '';
-  for (let i = t.valueStart; i < t.end; i++) key += String.fromCharCode(buf[i]!);
+  const key = bytesHash(buf, t.valueStart, t.end);
   const hit = oidCache.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined && rangeEquals(hit.bytes, buf, t.valueStart, t.end)) return hit.oid;
   const v = t.value;
   const arcs: number[] = [];
   let acc = 0;
@@ -186,7 +199,7 @@ export function decodeOid(t: Tlv): string {
   const first = arcs[0]!;
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   const s = [...head, ...arcs.slice(1)].join('.');
-  if (oidCache.size < 4096) oidCache.set(key, s);
+  if (oidCache.size < 4096) oidCache.set(key, { bytes: v.slice(), oid: s });
   return s;
 }
 
@@ -277,15 +290,10 @@ export function decodeTime(t: Tlv): Date {
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  // Names, serials and hashes are short: a loop beats making a Buffer view to call memcmp.
-  if (a.length <= 64) {
+  // Names, serials, hashes and keys are short: a loop beats making a Buffer view to call memcmp.
+  if (a.length <= 512) {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
-}
-
-/** A Map key for a byte string (short values such as names and serials). */
-export function bytesKey(v: Uint8Array): string {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
 }

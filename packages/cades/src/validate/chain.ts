@@ -11,8 +11,9 @@ import type { TrustStore } from './trust-store.js';
 
 const MAX_DEPTH = 8;
 
-/** Results of (issuer, CA child) signature checks; end-entity results are not kept. */
-const issuedByCache = new Map<string, boolean>();
+/** Results of (issuer, CA child) signature checks by ids; end-entity results are not kept. */
+const issuedByCache = new Map<string, Map<string, boolean>>();
+let issuedByCount = 0;
 
 /** Whether `child` carries a valid signature by `issuer`'s key with an allowed algorithm. */
 export function isIssuedBy(
@@ -29,9 +30,8 @@ export function isIssuedBy(
     return false;
   }
   const cacheable = child.basicConstraints?.cA === true;
-  const key = cacheable ? `${issuer.id}|${child.id}` : '';
   if (cacheable) {
-    const hit = issuedByCache.get(key);
+    const hit = issuedByCache.get(issuer.id)?.get(child.id);
     if (hit !== undefined) return hit;
   }
   let ok: boolean;
@@ -44,8 +44,13 @@ export function isIssuedBy(
     ok = false;
   }
   if (cacheable) {
-    if (issuedByCache.size > 50_000) issuedByCache.clear();
-    issuedByCache.set(key, ok);
+    if (issuedByCount++ > 50_000) {
+      issuedByCache.clear();
+      issuedByCount = 1;
+    }
+    let children = issuedByCache.get(issuer.id);
+    if (!children) issuedByCache.set(issuer.id, (children = new Map()));
+    children.set(child.id, ok);
   }
   return ok;
 }
@@ -66,8 +71,8 @@ interface PathSearch {
   readonly pool: readonly Certificate[];
   readonly trust: TrustStore;
   readonly policy: AlgorithmPolicy;
+  /** The path so far, leaf first; a certificate appears in it at most once. */
   readonly path: Certificate[];
-  readonly seen: Set<string>;
 }
 
 function extend(s: PathSearch, cert: Certificate): boolean {
@@ -79,12 +84,10 @@ function extend(s: PathSearch, cert: Certificate): boolean {
     candidates.sort((a, b) => Number(s.trust.isAnchor(b)) - Number(s.trust.isAnchor(a)));
   }
   for (const cand of candidates) {
-    if (s.seen.has(cand.id) || !isIssuedBy(cert, cand, s.policy)) continue;
-    s.seen.add(cand.id);
+    if (s.path.some((p) => p.id === cand.id) || !isIssuedBy(cert, cand, s.policy)) continue;
     s.path.push(cand);
     if (extend(s, cand)) return true;
     s.path.pop();
-    s.seen.delete(cand.id);
   }
   return false;
 }
@@ -96,7 +99,7 @@ export function buildPath(
   trust: TrustStore,
   policy: AlgorithmPolicy,
 ): Certificate[] | undefined {
-  const s: PathSearch = { pool, trust, policy, path: [leaf], seen: new Set([leaf.id]) };
+  const s: PathSearch = { pool, trust, policy, path: [leaf] };
   return extend(s, leaf) ? s.path : undefined;
 }
 

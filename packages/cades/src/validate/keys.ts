@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { bytesEqual, bytesKey } from '../der/reader.js';
+import { bytesEqual, bytesHash } from '../der/reader.js';
 import type { Certificate } from './certificate.js';
 
 interface CachedKey {
@@ -12,7 +12,7 @@ interface CachedKey {
  * smart card keeps its key across certificates and sessions). Importing costs a quarter of a
  * verification, and OpenSSL's first use of a new key costs another third; a hit costs neither.
  */
-const keys = new Map<string, CachedKey>();
+const keys = new Map<number, CachedKey>();
 const LIMIT = 10_000;
 
 const view = (v: Uint8Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -50,7 +50,7 @@ function importKey(cert: Certificate): KeyObject {
 export function publicKeyOf(cert: Certificate): KeyObject {
   const spki = cert.spki;
   // The key's last bytes are a near-unique index; a hit must still match the whole SPKI.
-  const id = bytesKey(spki.subarray(Math.max(0, spki.length - 24)));
+  const id = bytesHash(spki, Math.max(0, spki.length - 32));
   const hit = keys.get(id);
   if (hit && bytesEqual(hit.spki, spki)) return hit.key;
   const key = importKey(cert);

@@ -1,4 +1,13 @@
-import { Cursor, Tag, bytesKey, children, decodeOid, readSingle, type Tlv } from '../der/reader.js';
+import {
+  Cursor,
+  Tag,
+  bytesEqual,
+  bytesHash,
+  children,
+  decodeOid,
+  readSingle,
+  type Tlv,
+} from '../der/reader.js';
 import { OID } from './oids.js';
 
 const SHORT: Readonly<Record<string, string>> = {
@@ -57,18 +66,27 @@ function escape(v: string): string {
   return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1');
 }
 
-const formatted = new Map<string, string>();
+/** RFC 4514 string of decoded attributes: most specific attribute first. */
+export function formatAttributes(attrs: readonly NameAttribute[]): string {
+  let s = '';
+  for (let i = attrs.length - 1; i >= 0; i--) {
+    const a = attrs[i]!;
+    s += `${i === attrs.length - 1 ? '' : ', '}${SHORT[a.oid] ?? a.oid}=${escape(a.value)}`;
+  }
+  return s;
+}
+
+/** Formatted names by the hash of their DER; a hit must match every byte. */
+const formatted = new Map<number, { readonly der: Uint8Array; readonly text: string }>();
 
 /** RFC 4514 string: most specific attribute first. Issuer names repeat, so they are kept. */
 export function formatName(nameDer: Uint8Array): string {
-  const key = bytesKey(nameDer);
+  const key = bytesHash(nameDer);
   const hit = formatted.get(key);
-  if (hit !== undefined) return hit;
-  const s = nameAttributes(nameDer)
-    .reverse()
-    .map((a) => `${SHORT[a.oid] ?? a.oid}=${escape(a.value)}`)
-    .join(', ');
+  if (hit !== undefined && bytesEqual(hit.der, nameDer)) return hit.text;
+  const text = formatAttributes(nameAttributes(nameDer));
   if (formatted.size >= 10_000) formatted.clear();
-  formatted.set(key, s);
-  return s;
+  // A copy: the name is a view into the whole input, which the cache must not keep alive.
+  formatted.set(key, { der: nameDer.slice(), text });
+  return text;
 }

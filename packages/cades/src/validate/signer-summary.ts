@@ -1,7 +1,7 @@
 import type { ChainEntry, Signer } from '@eimza/protocol';
 import { describeKey } from './algorithms.js';
 import type { Certificate } from './certificate.js';
-import { formatName, nameAttributes } from './name.js';
+import { formatAttributes, formatName, nameAttributes } from './name.js';
 import { OID } from './oids.js';
 
 /**
@@ -14,31 +14,51 @@ export function normaliseTckn(serialNumber: string): string {
   return m ? m[1]! : s;
 }
 
-export function summariseSigner(cert: Certificate): Signer {
+/** The report's signer summary and the signer's chain entry, from one pass over its subject. */
+export interface SignerView {
+  readonly signer: Signer;
+  readonly entry: ChainEntry;
+}
+
+export function summariseSigner(cert: Certificate): SignerView {
   let cn: string | undefined;
   let given: string | undefined;
   let sur: string | undefined;
   let serialNumber: string | undefined;
+  const attrs = nameAttributes(cert.subject);
   // The first of each attribute counts; a plain loop (no per-call closures) on the hot path.
-  for (const a of nameAttributes(cert.subject)) {
+  for (const a of attrs) {
     if (a.oid === OID.commonName) cn ??= a.value;
     else if (a.oid === OID.givenName) given ??= a.value;
     else if (a.oid === OID.surname) sur ??= a.value;
     else if (a.oid === OID.serialNumber) serialNumber ??= a.value;
   }
+  const issuer = formatName(cert.issuer);
+  const notBefore = cert.notBefore.toISOString();
+  const notAfter = cert.notAfter.toISOString();
   return {
-    tckn: serialNumber ? normaliseTckn(serialNumber) : '',
-    name: cn ?? [given, sur].filter(Boolean).join(' '),
-    certificateSerial: cert.serialHex,
-    issuer: formatName(cert.issuer),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    keyAlgorithm: describeKey(cert.key),
+    signer: {
+      tckn: serialNumber ? normaliseTckn(serialNumber) : '',
+      name: cn ?? [given, sur].filter(Boolean).join(' '),
+      certificateSerial: cert.serialHex,
+      issuer,
+      notBefore,
+      notAfter,
+      keyAlgorithm: describeKey(cert.key),
+    },
+    entry: {
+      subject: formatAttributes(attrs),
+      issuer,
+      serial: cert.serialHex,
+      notBefore,
+      notAfter,
+    },
   };
 }
 
 const entryCache = new Map<string, ChainEntry>();
 
+/** A CA certificate's chain entry (kept: CA certificates repeat in every validation). */
 export function chainEntry(cert: Certificate): ChainEntry {
   const hit = entryCache.get(cert.id);
   if (hit) return hit;

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesKey } from '../der/reader.js';
+import { bytesEqual, bytesHash } from '../der/reader.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 
 const PEM_RE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
@@ -33,7 +33,8 @@ function filesIn(dir: string): string[] {
  */
 export class TrustStore {
   private readonly anchorIds = new Set<string>();
-  private readonly bySubject = new Map<string, Certificate[]>();
+  /** By the hash of the subject Name's DER; a bucket may (rarely) hold other names too. */
+  private readonly bySubject = new Map<number, Certificate[]>();
   readonly anchors: Certificate[] = [];
   readonly intermediates: Certificate[] = [];
 
@@ -83,11 +84,17 @@ export class TrustStore {
 
   /** Anchors and intermediates whose subject is `issuerName` (DER). */
   bySubjectName(issuerName: Uint8Array): readonly Certificate[] {
-    return this.bySubject.get(bytesKey(issuerName)) ?? [];
+    const bucket = this.bySubject.get(bytesHash(issuerName));
+    if (!bucket) return [];
+    for (const c of bucket) {
+      if (!bytesEqual(c.subject, issuerName))
+        return bucket.filter((b) => bytesEqual(b.subject, issuerName));
+    }
+    return bucket;
   }
 
   private index(cert: Certificate): void {
-    const k = bytesKey(cert.subject);
+    const k = bytesHash(cert.subject);
     const list = this.bySubject.get(k);
     if (list) list.push(cert);
     else this.bySubject.set(k, [cert]);

@@ -30,7 +30,7 @@ import {
   leafAnswer,
   type LinkStatus,
 } from './revocation/path.js';
-import { chainEntry, summariseSigner } from './signer-summary.js';
+import { chainEntry, summariseSigner, type SignerView } from './signer-summary.js';
 import { essCertProblem, findSignerCertificate } from './signer-certificate.js';
 import { validateTimestamp, type TimestampResult } from './timestamp.js';
 import type { TrustStore } from './trust-store.js';
@@ -133,13 +133,17 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     return;
 
   let cert!: Certificate;
+  let signerView: SignerView | undefined;
   if (
     !rb.run(`signature${suffix}`, (): string => {
       const found = findSignerCertificate(si, c.pool, opts.trust);
       if (!found)
         return fail('NO_CERTIFICATE_CHAIN_FOUND', 'signer certificate not found in the CMS');
       cert = found;
-      if (c.primary) rb.report.signer = summariseSigner(cert);
+      if (c.primary) {
+        signerView = summariseSigner(cert);
+        rb.report.signer = signerView.signer;
+      }
       let params;
       try {
         params = signatureParams(si.signatureAlgorithm, si.digestAlgorithm);
@@ -217,7 +221,11 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
     !rb.run(`chain${suffix}`, (): string => {
       const r = validateChain(cert, c.pool, opts.trust, at, c.algs);
       chain = r.chain;
-      if (c.primary) rb.report.chain = r.chain.map(chainEntry);
+      if (c.primary) {
+        rb.report.chain = r.chain.map((cc, i) =>
+          i === 0 && signerView && cc === cert ? signerView.entry : chainEntry(cc),
+        );
+      }
       if (!r.ok) fail(r.failure, r.detail);
       return r.detail + (ts?.ok ? ' (time-stamp time)' : '');
     })

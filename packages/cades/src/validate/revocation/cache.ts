@@ -5,7 +5,9 @@ import type { RevocationAnswer } from './types.js';
  * nextUpdate (or `defaultTtlMs` after thisUpdate when the source gives none).
  */
 export class RevocationCache {
-  private readonly answers = new Map<string, RevocationAnswer>();
+  /** By issuer certificate id, then serial: no key string to build per lookup. */
+  private readonly answers = new Map<string, Map<string, RevocationAnswer>>();
+  private count = 0;
   private readonly crls = new Map<string, { readonly expires: number; readonly value: unknown }>();
 
   constructor(
@@ -18,19 +20,26 @@ export class RevocationCache {
   }
 
   get(issuerId: string, serialHex: string, now: Date): RevocationAnswer | undefined {
-    const key = `${issuerId}|${serialHex}`;
-    const a = this.answers.get(key);
+    const bySerial = this.answers.get(issuerId);
+    const a = bySerial?.get(serialHex);
     if (!a) return undefined;
     if (this.expiry(a) < now.getTime()) {
-      this.answers.delete(key);
+      bySerial!.delete(serialHex);
+      this.count--;
       return undefined;
     }
     return a;
   }
 
   set(issuerId: string, serialHex: string, answer: RevocationAnswer): void {
-    if (this.answers.size >= this.limit) this.answers.clear();
-    this.answers.set(`${issuerId}|${serialHex}`, answer);
+    if (this.count >= this.limit) {
+      this.answers.clear();
+      this.count = 0;
+    }
+    let bySerial = this.answers.get(issuerId);
+    if (!bySerial) this.answers.set(issuerId, (bySerial = new Map()));
+    if (!bySerial.has(serialHex)) this.count++;
+    bySerial.set(serialHex, answer);
   }
 
   /** Parsed CRLs by URL, until their nextUpdate. */
@@ -49,6 +58,6 @@ export class RevocationCache {
   }
 
   get size(): number {
-    return this.answers.size;
+    return this.count;
   }
 }
