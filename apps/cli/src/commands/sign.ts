@@ -2,8 +2,6 @@ import { password, select } from '@inquirer/prompts';
 import {
   createApiClient,
   createSigningFlow,
-  isClientError,
-  type ClientError,
   type ClientErrorCode,
   type SigningEvent,
   type SigningFlow,
@@ -250,7 +248,7 @@ function finish(ctx: Context, flow: SigningFlow, code: string, event: SigningEve
     else ctx.out.note(ctx.out.style('red', ctx.t('sign.expired')));
     throw new ReportedOutcome(ExitCode.EXPIRED);
   }
-  const failure = failureOf(event);
+  const failure = event.type === 'failed' ? event.error : undefined;
   const exitCode = failure ? exitCodeForClientError(failure.code) : ExitCode.SERVER_UNREACHABLE;
   const error = failure
     ? {
@@ -270,24 +268,6 @@ function finish(ctx: Context, flow: SigningFlow, code: string, event: SigningEve
     if ('detail' in error && error.detail) ctx.out.note(ctx.out.style('dim', `(${error.detail})`));
   }
   throw new ReportedOutcome(exitCode);
-}
-
-/**
- * The flow's failure. A lost submission whose re-check also failed is OUTCOME_UNKNOWN; but when the
- * submission's connection was refused, no byte reached the server, so the honest report is the refusal.
- */
-function failureOf(event: SigningEvent): ClientError | undefined {
-  if (event.type !== 'failed') return undefined;
-  const cause = event.error.cause;
-  if (
-    event.error.code === 'OUTCOME_UNKNOWN' &&
-    isClientError(cause) &&
-    cause.code === 'NETWORK' &&
-    cause.detail === 'ECONNREFUSED'
-  ) {
-    return cause;
-  }
-  return event.error;
 }
 
 /** Lists why each inserted certificate was left out, so the user sees which card is whose. */

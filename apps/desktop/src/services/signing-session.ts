@@ -1,7 +1,6 @@
 import {
   ClientError,
   createApiClient,
-  isClientError,
   createSigningFlow,
   type ApiClientOptions,
   type RetryHint,
@@ -343,7 +342,7 @@ export class SigningController {
       case 'failed':
         s.progress = undefined;
         run.retry = event.retry;
-        s.failure = { error: reportedFailure(event.error), retry: event.retry };
+        s.failure = { error: event.error, retry: event.retry };
         if (event.error.code === 'PIN_LOCKED' && s.pinPrompt) {
           s.pinPrompt = {
             ...s.pinPrompt,
@@ -436,23 +435,6 @@ export class SigningController {
   private publish(): void {
     this.options.publish(this.snapshot());
   }
-}
-
-/**
- * A lost submission whose re-check also failed is OUTCOME_UNKNOWN; but when the submission's
- * connection was refused, no byte reached the server, so the honest report is the refusal.
- */
-function reportedFailure(error: ClientError): ClientError {
-  const cause = error.cause;
-  if (
-    error.code === 'OUTCOME_UNKNOWN' &&
-    isClientError(cause) &&
-    cause.code === 'NETWORK' &&
-    cause.detail === 'ECONNREFUSED'
-  ) {
-    return cause;
-  }
-  return error;
 }
 
 function lockedState(previous: PinState | undefined): PinState {
