@@ -130,6 +130,51 @@ describe('deep links', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('the question about a server off the allow-list, by keyboard: the focus starts on Vazgeç, Escape says no and starts nothing; Tab, Enter goes on', async () => {
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
+    const link = `eimza://sign?code=${session.verificationCode}&api=${localhost()}`;
+    const starts = () =>
+      ui.calls.filter(
+        (c) =>
+          c.channel === 'signing:start' &&
+          (c.request as { confirmedOrigin: boolean }).confirmedOrigin,
+      ).length;
+    const before = starts();
+
+    ui.services.openDeepLink!(link);
+    const dialog = page.getByRole('dialog', { name: 'Bu sunucu izin listesinde değil' });
+    await dialog.waitFor();
+    expect(await focused()).toBe('Vazgeç');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
+    expect(starts()).toBe(before);
+
+    ui.services.openDeepLink!(link);
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Bu sunucuya devam et');
+    // The page behind the modal dialog is inert: Tab past its last button never lands there (the
+    // focus leaves the document, as it would to a browser's own controls), and Shift+Tab comes back.
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(() => {
+        const active = document.activeElement;
+        return active === document.body || Boolean(active?.closest('dialog'));
+      }),
+    ).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Bu sunucuya devam et');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+    await page.locator('dd.origin', { hasText: localhost() }).waitFor();
+    expect(starts()).toBe(before + 1);
+    await backToCodeEntry(page);
+  });
+});
+
 describe('Ayarlar', () => {
   it('a server put on the allow-list and made the default takes typed codes without asking; a relative module path is refused, nothing saved', async () => {
     await page.getByRole('button', { name: 'Ayarlar' }).click();
