@@ -9,12 +9,13 @@ import {
   type RunningTestPki,
 } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
+import type { FastifyInstance } from 'fastify';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { tempDir } from '../services/fixture.js';
-import { expectNoAxeViolations, screenshot } from './kit.js';
+import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { enterCode, expectNoAxeViolations, LABEL, screenshot, signWithPin } from './kit.js';
 
 // Sertifika İşlemleri on a token whose PIN and PUK really count tries: openCryptoki's soft token
 // (SoftHSM2 never locks). The token is host-wide, so the openCryptoki lock is held for the whole
@@ -35,6 +36,7 @@ const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable}
 let release: ReleaseLock | undefined;
 let pki: RunningTestPki;
 let tokens: TokenService;
+let api: { app: FastifyInstance; url: string };
 let ui: RendererHarness;
 let page: Page;
 
@@ -58,10 +60,11 @@ beforeAll(async () => {
     env,
   });
   const work = tempDir('eimza-flows-lock-');
+  api = await startApi(work, pki, 'lock');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8' },
+        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
         emit: deliver,
         tokens,
       }),
@@ -72,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ui?.close();
   await tokens?.close();
+  await api?.app.close();
   await pki?.close();
   await release?.();
 });
@@ -83,6 +87,28 @@ async function facts(panel: Locator): Promise<Record<string, string>> {
   return Object.fromEntries(terms.map((term, i) => [term, values[i] ?? '']));
 }
 
+/** The helpdesk's forms, filled as a person does (every new value typed twice). */
+const changePin = async (panel: Locator, from: string, to: string) => {
+  await panel.getByLabel('Şimdiki PIN').fill(from);
+  await panel.getByLabel('Yeni PIN', { exact: true }).fill(to);
+  await panel.getByLabel('Yeni PIN (tekrar)').fill(to);
+  await panel.getByRole('button', { name: 'PIN değiştir' }).last().click();
+};
+const unlock = async (panel: Locator, puk: string, pin: string) => {
+  await panel.getByLabel('PUK', { exact: true }).fill(puk);
+  await panel.getByLabel('Yeni PIN', { exact: true }).fill(pin);
+  await panel.getByLabel('Yeni PIN (tekrar)').fill(pin);
+  await panel.getByRole('button', { name: 'Kilidi çöz' }).click();
+};
+const changePuk = async (panel: Locator, from: string, to: string) => {
+  await panel.getByLabel('Şimdiki PUK').fill(from);
+  await panel.getByLabel('Yeni PUK', { exact: true }).fill(to);
+  await panel.getByLabel('Yeni PUK (tekrar)').fill(to);
+  await panel.getByRole('button', { name: 'PUK değiştir' }).last().click();
+};
+const pinStatus = async (panel: Locator, status: string) =>
+  expect.poll(async () => (await facts(panel))['PIN durumu']).toBe(status);
+
 it.skipIf(unavailable)(
   title(
     'three wrong current PINs in PIN değiştir lock it (tries shown on the way); the PUK unlocks it in place (a wrong PUK counted first); PUK change; the old PUK then fails, the new one works',
@@ -93,36 +119,15 @@ it.skipIf(unavailable)(
     await panel.waitFor();
     expect(await facts(panel)).toMatchObject({ 'PIN durumu': 'Kullanılabilir' });
 
-    const changePin = async (from: string, to: string) => {
-      await panel.getByLabel('Şimdiki PIN').fill(from);
-      await panel.getByLabel('Yeni PIN', { exact: true }).fill(to);
-      await panel.getByLabel('Yeni PIN (tekrar)').fill(to);
-      await panel.getByRole('button', { name: 'PIN değiştir' }).last().click();
-    };
-    const unlock = async (puk: string, pin: string) => {
-      await panel.getByLabel('PUK', { exact: true }).fill(puk);
-      await panel.getByLabel('Yeni PIN', { exact: true }).fill(pin);
-      await panel.getByLabel('Yeni PIN (tekrar)').fill(pin);
-      await panel.getByRole('button', { name: 'Kilidi çöz' }).click();
-    };
-    const changePuk = async (from: string, to: string) => {
-      await panel.getByLabel('Şimdiki PUK').fill(from);
-      await panel.getByLabel('Yeni PUK', { exact: true }).fill(to);
-      await panel.getByLabel('Yeni PUK (tekrar)').fill(to);
-      await panel.getByRole('button', { name: 'PUK değiştir' }).last().click();
-    };
-    const pinStatus = async (status: string) =>
-      expect.poll(async () => (await facts(panel))['PIN durumu']).toBe(status);
-
     await panel.getByRole('button', { name: 'PIN değiştir' }).click();
-    await changePin(WRONG_PIN, NEW_PIN);
+    await changePin(panel, WRONG_PIN, NEW_PIN);
     await panel.getByRole('alert').filter({ hasText: "PIN'i yeniden yazın" }).waitFor();
-    await pinStatus('Yanlış deneme yapıldı');
-    await changePin(WRONG_PIN, NEW_PIN);
-    await pinStatus('SON DENEME HAKKI');
+    await pinStatus(panel, 'Yanlış deneme yapıldı');
+    await changePin(panel, WRONG_PIN, NEW_PIN);
+    await pinStatus(panel, 'SON DENEME HAKKI');
     await panel.getByText('SON DENEME HAKKI: bir yanlış PIN daha kartınızı kilitler.').waitFor();
-    await changePin(WRONG_PIN, NEW_PIN);
-    await pinStatus('Kilitli');
+    await changePin(panel, WRONG_PIN, NEW_PIN);
+    await pinStatus(panel, 'Kilitli');
     await panel.getByText('PIN kilitlendi: çok fazla yanlış deneme yapıldı.').waitFor();
     await expectNoAxeViolations(page, 'helpdesk, PIN locked');
 
@@ -132,27 +137,27 @@ it.skipIf(unavailable)(
     await screenshot(page, 'puk-unlock');
     await expectNoAxeViolations(page, 'helpdesk, PUK unlock form');
 
-    await unlock(WRONG_PUK, NEW_PIN);
+    await unlock(panel, WRONG_PUK, NEW_PIN);
     await panel.getByRole('alert').filter({ hasText: "PUK'u yeniden yazın" }).waitFor();
-    await pinStatus('Kilitli');
+    await pinStatus(panel, 'Kilitli');
     await expect.poll(async () => (await facts(panel))['PUK durumu']).toBe('Yanlış deneme yapıldı');
     await panel.getByText('PUK için daha önce yanlış deneme yapıldı.').waitFor();
-    await unlock(PUK, NEW_PIN);
+    await unlock(panel, PUK, NEW_PIN);
     await panel.getByText("PIN kilidi çözüldü; yeni PIN'iniz geçerli.").waitFor();
-    await pinStatus('Kullanılabilir');
+    await pinStatus(panel, 'Kullanılabilir');
 
     // The unlocked PIN is the one set: it is accepted as the current PIN (and put back).
     await panel.getByRole('button', { name: 'PIN değiştir' }).click();
-    await changePin(NEW_PIN, PIN);
+    await changePin(panel, NEW_PIN, PIN);
     await panel.getByText('PIN değiştirildi.').waitFor();
 
     await panel.getByRole('button', { name: 'PUK değiştir' }).click();
-    await changePuk(PUK, NEW_PUK);
+    await changePuk(panel, PUK, NEW_PUK);
     await panel.getByText('PUK değiştirildi.').waitFor();
     await panel.getByRole('button', { name: 'PIN kilidini çöz (PUK ile)' }).click();
-    await unlock(PUK, PIN);
+    await unlock(panel, PUK, PIN);
     await panel.getByRole('alert').filter({ hasText: "PUK'u yeniden yazın" }).waitFor();
-    await unlock(NEW_PUK, PIN);
+    await unlock(panel, NEW_PUK, PIN);
     await panel.getByText("PIN kilidi çözüldü; yeni PIN'iniz geçerli.").waitFor();
     expect(await facts(panel)).toMatchObject({
       'PIN durumu': 'Kullanılabilir',
@@ -162,5 +167,42 @@ it.skipIf(unavailable)(
     const secrets = [PIN, PUK, WRONG_PIN, WRONG_PUK, NEW_PIN, NEW_PUK];
     const content = await page.content();
     expect(secrets.filter((secret) => content.includes(secret))).toEqual([]);
+  },
+);
+
+it.skipIf(unavailable)(
+  title(
+    'a PIN locked in Sertifika İşlemleri while a challenge is open: the signing page shows PIN kilitli at once; unlocked in the helpdesk, the same challenge signs',
+  ),
+  async () => {
+    // The PUK is the one the test above changed it to.
+    const session = await createSession(api.url, { purpose: 'login', tckn: '10000000146' });
+    await page.getByRole('button', { name: LABEL.sign, exact: true }).click();
+    await enterCode(page, session.verificationCode);
+    await page.getByLabel(LABEL.pin).waitFor();
+
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    const panel = page.getByRole('region', { name: 'EIMZA-LOCK' });
+    await panel.getByRole('button', { name: 'PIN değiştir' }).click();
+    for (const status of ['Yanlış deneme yapıldı', 'SON DENEME HAKKI', 'Kilitli']) {
+      await changePin(panel, WRONG_PIN, NEW_PIN);
+      await pinStatus(panel, status);
+    }
+
+    await page.getByRole('button', { name: LABEL.sign, exact: true }).click();
+    await page.getByRole('heading', { name: 'PIN kilitli' }).waitFor();
+    expect(await page.getByLabel(LABEL.pin).count()).toBe(0);
+    await expectNoAxeViolations(page, 'signing page, PIN locked from the helpdesk');
+
+    await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
+    await panel.getByRole('button', { name: 'PIN kilidini çöz (PUK ile)' }).click();
+    await unlock(panel, NEW_PUK, PIN);
+    await panel.getByText("PIN kilidi çözüldü; yeni PIN'iniz geçerli.").waitFor();
+
+    await page.getByRole('button', { name: LABEL.sign, exact: true }).click();
+    await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
+    await signWithPin(page, PIN);
+    await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
   },
 );
