@@ -183,37 +183,39 @@ export function decodeOid(t: Tlv): string {
   const key = bytesHash(buf, t.valueStart, t.end);
   const hit = oidCache.get(key);
   if (hit !== undefined && rangeEquals(hit.bytes, buf, t.valueStart, t.end)) return hit.oid;
-  const v = t.value;
   const arcs: number[] = [];
   let acc = 0;
-  for (let i = 0; i < v.length; i++) {
-    const b = v[i]!;
+  for (let i = t.valueStart; i < t.end; i++) {
+    const b = buf[i]!;
     if (acc === 0 && b === 0x80) throw new DerError('non-minimal OID arc');
     acc = acc * 128 + (b & 0x7f);
     if (acc > Number.MAX_SAFE_INTEGER / 128) throw new DerError('OID arc too large');
     if (!(b & 0x80)) {
       arcs.push(acc);
       acc = 0;
-    } else if (i === v.length - 1) throw new DerError('truncated OID');
+    } else if (i === t.end - 1) throw new DerError('truncated OID');
   }
   const first = arcs[0]!;
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   const s = [...head, ...arcs.slice(1)].join('.');
-  if (oidCache.size < 4096) oidCache.set(key, { bytes: v.slice(), oid: s });
+  if (oidCache.size < 4096) oidCache.set(key, { bytes: t.value.slice(), oid: s });
   return s;
 }
 
 export function decodeInteger(t: Tlv): Uint8Array {
   expectTag(t, Tag.INTEGER);
-  if (t.value.length === 0) throw new DerError('empty INTEGER');
+  if (t.end === t.valueStart) throw new DerError('empty INTEGER');
   return t.value;
 }
 
 export function decodeSmallInt(t: Tlv): number {
-  const v = decodeInteger(t);
-  if (v.length > 4 || v[0]! & 0x80) throw new DerError('INTEGER out of range');
+  expectTag(t, Tag.INTEGER);
+  const len = t.end - t.valueStart;
+  if (len === 0) throw new DerError('empty INTEGER');
+  const buf = t.buf;
+  if (len > 4 || buf[t.valueStart]! & 0x80) throw new DerError('INTEGER out of range');
   let n = 0;
-  for (let i = 0; i < v.length; i++) n = n * 256 + v[i]!;
+  for (let i = t.valueStart; i < t.end; i++) n = n * 256 + buf[i]!;
   return n;
 }
 
@@ -229,22 +231,23 @@ export function serialHex(v: Uint8Array): string {
 
 export function decodeBitString(t: Tlv): { unused: number; bytes: Uint8Array } {
   expectTag(t, Tag.BIT_STRING);
-  if (t.value.length === 0) throw new DerError('empty BIT STRING');
-  const unused = t.value[0]!;
-  if (unused > 7 || (unused > 0 && t.value.length === 1)) throw new DerError('bad BIT STRING');
-  return { unused, bytes: t.value.subarray(1) };
+  const len = t.end - t.valueStart;
+  if (len === 0) throw new DerError('empty BIT STRING');
+  const unused = t.buf[t.valueStart]!;
+  if (unused > 7 || (unused > 0 && len === 1)) throw new DerError('bad BIT STRING');
+  return { unused, bytes: t.buf.subarray(t.valueStart + 1, t.end) };
 }
 
 export function decodeBoolean(t: Tlv): boolean {
   expectTag(t, Tag.BOOLEAN);
-  if (t.value.length !== 1) throw new DerError('bad BOOLEAN');
-  return t.value[0] !== 0;
+  if (t.end - t.valueStart !== 1) throw new DerError('bad BOOLEAN');
+  return t.buf[t.valueStart] !== 0;
 }
 
-function digits(v: Uint8Array, from: number, count: number): number {
+function digits(buf: Uint8Array, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) {
-    const d = v[i]! - 0x30;
+    const d = buf[i]! - 0x30;
     if (d < 0 || d > 9) throw new DerError('bad time digit');
     n = n * 10 + d;
   }
@@ -253,18 +256,20 @@ function digits(v: Uint8Array, from: number, count: number): number {
 
 /** UTCTime or GeneralizedTime in their DER forms (Z suffix, seconds present). */
 export function decodeTime(t: Tlv): Date {
-  const v = t.value;
+  const v = t.buf;
+  const last = t.end - 1;
+  const len = t.end - t.valueStart;
   let year: number;
-  let p: number;
+  let p = t.valueStart;
   if (t.tag === Tag.UTC_TIME) {
-    if (v.length !== 13) throw new DerError('bad UTCTime');
-    const yy = digits(v, 0, 2);
+    if (len !== 13) throw new DerError('bad UTCTime');
+    const yy = digits(v, p, 2);
     year = yy < 50 ? 2000 + yy : 1900 + yy;
-    p = 2;
+    p += 2;
   } else if (t.tag === Tag.GENERALIZED_TIME) {
-    if (v.length < 15) throw new DerError('bad GeneralizedTime');
-    year = digits(v, 0, 4);
-    p = 4;
+    if (len < 15) throw new DerError('bad GeneralizedTime');
+    year = digits(v, p, 4);
+    p += 4;
   } else throw new DerError('expected a time');
   const month = digits(v, p, 2);
   const day = digits(v, p + 2, 2);
@@ -273,15 +278,15 @@ export function decodeTime(t: Tlv): Date {
   const second = digits(v, p + 8, 2);
   p += 10;
   let ms = 0;
-  if (t.tag === Tag.GENERALIZED_TIME && v[p] === 0x2e) {
+  if (t.tag === Tag.GENERALIZED_TIME && p < t.end && v[p] === 0x2e) {
     const fracStart = p + 1;
     p = fracStart;
-    while (p < v.length && v[p] !== 0x5a) p++;
+    while (p < t.end && v[p] !== 0x5a) p++;
     const fracLen = p - fracStart;
     if (fracLen === 0) throw new DerError('bad fraction');
     ms = Math.floor(digits(v, fracStart, Math.min(fracLen, 3)) * 10 ** (3 - Math.min(fracLen, 3)));
   }
-  if (p !== v.length - 1 || v[p] !== 0x5a) throw new DerError('time not in UTC');
+  if (p !== last || v[p] !== 0x5a) throw new DerError('time not in UTC');
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     throw new DerError('time out of range');
   }

@@ -148,8 +148,9 @@ export function readKeyInfo(spki: Tlv): KeyInfo {
   const alg = readAlgorithm(c.next(Tag.SEQUENCE));
   const bits = c.next(Tag.BIT_STRING);
   c.end();
-  if (bits.value.length < 2 || bits.value[0] !== 0) throw new DerError('bad subjectPublicKey');
-  const publicKey = bits.value.subarray(1);
+  if (bits.length < 2 || bits.buf[bits.valueStart] !== 0)
+    throw new DerError('bad subjectPublicKey');
+  const publicKey = bits.buf.subarray(bits.valueStart + 1, bits.end);
   if (alg.oid === OID.rsaEncryption || alg.oid === OID.rsaPss) {
     const rsa = new Cursor(readTlv(publicKey, 0), Tag.SEQUENCE);
     const n = rsa.next(Tag.INTEGER).value;

@@ -46,8 +46,19 @@ function importKey(cert: Certificate): KeyObject {
   return createPublicKey({ key: view(cert.spki), format: 'der', type: 'spki' });
 }
 
+/** Keys of certificate objects seen before (cached CA and anchor certificates). */
+const byCertificate = new WeakMap<Certificate, KeyObject>();
+
 /** The certificate's public key as a KeyObject, imported once per distinct SPKI. */
 export function publicKeyOf(cert: Certificate): KeyObject {
+  const known = byCertificate.get(cert);
+  if (known) return known;
+  const key = keyOfSpki(cert);
+  if (cert.basicConstraints?.cA) byCertificate.set(cert, key);
+  return key;
+}
+
+function keyOfSpki(cert: Certificate): KeyObject {
   const spki = cert.spki;
   // The key's last bytes are a near-unique index; a hit must still match the whole SPKI.
   const id = bytesHash(spki, Math.max(0, spki.length - 32));

@@ -25,7 +25,25 @@ const SHORT: Readonly<Record<string, string>> = {
   [OID.emailAddress]: 'E',
 };
 
+/** Short ASCII values (most name attributes) as a string, without a Buffer; else undefined. */
+function shortAscii(t: Tlv): string | undefined {
+  if (t.end - t.valueStart > 64) return undefined;
+  const buf = t.buf;
+  let s = '';
+  for (let i = t.valueStart; i < t.end; i++) {
+    const b = buf[i]!;
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
 export function decodeString(t: Tlv): string {
+  // ASCII reads the same in UTF-8, Latin-1 and IA5; BMP and Universal strings are wider.
+  if (t.tag !== Tag.BMP_STRING && t.tag !== Tag.UNIVERSAL_STRING) {
+    const ascii = shortAscii(t);
+    if (ascii !== undefined) return ascii;
+  }
   const v = Buffer.from(t.value.buffer, t.value.byteOffset, t.value.byteLength);
   switch (t.tag) {
     case Tag.UTF8_STRING:
@@ -62,7 +80,10 @@ export function nameAttributes(nameDer: Uint8Array): NameAttribute[] {
   return out;
 }
 
+const NEEDS_ESCAPE = /[,+"\\<>;=]|^[ #]/;
+
 function escape(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1');
 }
 
