@@ -1,18 +1,15 @@
-import { readFileSync, mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import type { AppEvent, Channel, MainHandlers } from '../../src/shared/ipc.js';
+import { APP_HOST, APP_SCHEME, createRendererHandler } from '../../src/main/renderer-protocol.js';
 
 const DESKTOP = resolve(import.meta.dirname, '..', '..');
-
-/** The same policy as the index.html meta tag, sent as a header too (as Electron's app:// handler does). */
-export const RENDERER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** What the harness needs of the desktop services: the main-process handlers and the deep-link entry. */
 export interface ServicesLike {
@@ -102,30 +99,20 @@ export function preloadScript(): Promise<string> {
   return preloadSource;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
-
-/** A static server for the built renderer on 127.0.0.1, sending the renderer's CSP with every answer. */
+/**
+ * The built renderer on 127.0.0.1, every request answered by the main process's own app:// handler
+ * (Chromium cannot be given a custom scheme here), so its CSP and headers are the app's.
+ */
 export async function serveRenderer(root: string): Promise<{ url: string; server: Server }> {
+  const handle = createRendererHandler(root);
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404, { 'content-security-policy': RENDERER_CSP }).end();
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': RENDERER_CSP,
-      'cache-control': 'no-store',
-    });
-    response.end(readFileSync(file));
+    void handle(new Request(`${APP_SCHEME}://${APP_HOST}${path}`, { method: request.method }))
+      .then(async (answer) => {
+        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        response.end(Buffer.from(await answer.arrayBuffer()));
+      })
+      .catch(() => response.writeHead(500).end());
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();

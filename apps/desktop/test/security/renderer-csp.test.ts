@@ -1,17 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SOFTHSM_MODULE_PATH, writeSoftHsmConf } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONTENT_SECURITY_POLICY,
-  createRendererHandler,
-} from '../../src/main/renderer-protocol.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/renderer-protocol.js';
 import { createDesktopServices, type DesktopServices } from '../../src/services/index.js';
-import { buildRenderer, launchChromium, preloadScript } from '../renderer/harness.js';
+import {
+  buildRenderer,
+  launchChromium,
+  preloadScript,
+  serveRenderer,
+} from '../renderer/harness.js';
 
 // The built renderer as Electron serves it: every request answered by the main process's app://
 // handler (here behind a loopback HTTP adapter, since Chromium cannot be given a custom scheme),
@@ -36,17 +38,7 @@ beforeAll(async () => {
     tokens,
   });
 
-  const handle = createRendererHandler(await buildRenderer());
-  server = createServer((request, response) => {
-    void handle(new Request(`app://eimza${request.url ?? '/'}`, { method: request.method })).then(
-      async (answer) => {
-        response.writeHead(answer.status, Object.fromEntries(answer.headers));
-        response.end(Buffer.from(await answer.arrayBuffer()));
-      },
-    );
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  ({ url, server } = await serveRenderer(await buildRenderer()));
 
   browser = await launchChromium();
   page = await browser.newPage();
