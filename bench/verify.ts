@@ -4,10 +4,15 @@
 // process per signature. Writes bench/results/verify.json.
 import { spawnSync } from 'node:child_process';
 import {
+  X509Certificate,
+  createHash,
+  createPublicKey,
   generateKeyPair,
   generateKeyPairSync,
   sign as nodeSign,
   verify as nodeVerify,
+  type JsonWebKeyInput,
+  type PublicKeyInput,
   type KeyObject,
 } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,19 +66,17 @@ async function rate(ms: number, fn: (i: number) => unknown): Promise<number> {
 }
 
 /**
- * Rates of `a` and `b` measured in alternating 200 ms slices, so that a change in the
- * machine's load (other processes) weighs on both alike and the ratio stays meaningful.
+ * Rates of `fns` measured in rotating 200 ms slices, so that a change in the machine's load
+ * (other processes) weighs on all alike and their ratios stay meaningful.
  */
 async function interleavedRates(
   totalMs: number,
-  a: (i: number) => unknown,
-  b: (i: number) => unknown,
-): Promise<[number, number]> {
-  const count = [0, 0];
-  const time = [0, 0];
-  const fns = [a, b];
-  for (let slice = 0; time[0]! + time[1]! < totalMs; slice++) {
-    const which = slice % 2;
+  fns: readonly ((i: number) => unknown)[],
+): Promise<number[]> {
+  const count = fns.map(() => 0);
+  const time = fns.map(() => 0);
+  for (let slice = 0; time.reduce((a, b) => a + b, 0) < totalMs; slice++) {
+    const which = slice % fns.length;
     const fn = fns[which]!;
     const start = performance.now();
     let now = start;
@@ -85,7 +88,7 @@ async function interleavedRates(
     count[which] = n;
     time[which]! += now - start;
   }
-  return [(count[0]! / time[0]!) * 1000, (count[1]! / time[1]!) * 1000];
+  return count.map((n, i) => (n / time[i]!) * 1000);
 }
 
 /** A validation function over the fixture, after one warm-up pass that fills the caches. */
@@ -123,6 +126,33 @@ function newKeyPair(type: KeyType): Promise<{ publicKey: KeyObject; privateKey: 
     if (type === 'rsa') generateKeyPair('rsa', { modulusLength: 2048 }, done);
     else generateKeyPair('ec', { namedCurve: 'P-256' }, done);
   });
+}
+
+/** What one validation must do in OpenSSL, captured while signing the fixture. */
+interface FloorInput {
+  /** The signer's key in the form the validator imports (RSA: PKCS#1 DER; EC: JWK). */
+  signerKey: PublicKeyInput | JsonWebKeyInput;
+  signedAttributes: Uint8Array;
+  signature: Uint8Array;
+  certificate: X509Certificate;
+  certificateDer: Uint8Array;
+}
+
+/**
+ * The crypto floor of one validation, with no parsing or checks at all: the two hashes (content
+ * and signer certificate), the import of a new signer key and its first verification, and the
+ * certificate's signature under the (warm) issuing-CA key. cadesPerSec can never exceed it.
+ */
+function floorVerifier(inputs: readonly FloorInput[], caKey: KeyObject): (i: number) => boolean {
+  return (i) => {
+    const f = inputs[i % inputs.length]!;
+    createHash('sha256').update(CONTENT).digest();
+    createHash('sha256').update(f.certificateDer).digest();
+    const key = createPublicKey(f.signerKey);
+    return (
+      nodeVerify('sha256', f.signedAttributes, key, f.signature) && f.certificate.verify(caKey)
+    );
+  };
 }
 
 function rawVerifier(type: KeyType): () => boolean {
@@ -215,6 +245,7 @@ async function main(): Promise<void> {
       // Asynchronous: RSA key generation then runs on every core.
       const keys = await Promise.all(Array.from({ length: KEYS }, () => newKeyPair(type)));
       const signatures: Uint8Array[] = [];
+      const floorInputs: FloorInput[] = [];
       for (let i = 0; i < SIGNATURES; i++) {
         const k = keys[i % KEYS]!;
         const cert = await pki.issueSigner({
@@ -223,14 +254,33 @@ async function main(): Promise<void> {
           tckn: '10000000146',
           name: `BENCH SIGNER ${i}`,
         });
+        const signer = keySigner(k.privateKey);
+        let signed: { signedAttributes: Uint8Array; signature: Uint8Array } | undefined;
         signatures.push(
           await signCades({
             content: CONTENT,
             certificate: cert.der,
             chain: [cert.chain[0]!.der],
-            sign: keySigner(k.privateKey),
+            sign: async (digest, hash, request) => {
+              const signature = await signer(digest, hash, request);
+              signed = { signedAttributes: request.signedAttributes, signature };
+              return signature;
+            },
           }),
         );
+        floorInputs.push({
+          signerKey:
+            type === 'rsa'
+              ? {
+                  key: k.publicKey.export({ format: 'der', type: 'pkcs1' }),
+                  format: 'der',
+                  type: 'pkcs1',
+                }
+              : { key: k.publicKey.export({ format: 'jwk' }), format: 'jwk' },
+          ...signed!,
+          certificate: new X509Certificate(cert.der),
+          certificateDer: cert.der,
+        });
       }
       const caPem = pki.issuingCa(type).pem;
       const fixture: Fixture = { signatures, anchorsPem };
@@ -238,10 +288,12 @@ async function main(): Promise<void> {
         `${type}: ${SIGNATURES} certificates and signatures in ${((performance.now() - setup) / 1000).toFixed(1)} s`,
       );
 
-      const [cadesPerSec, rawVerifyPerSec] = await interleavedRates(
-        2 * MEASURE_MS,
-        await warmValidator(fixture),
-        rawVerifier(type),
+      const caKey = new X509Certificate(pki.issuingCa(type).der).publicKey;
+      const floor = floorVerifier(floorInputs, caKey);
+      if (!floor(0)) throw new Error('crypto floor inputs do not verify');
+      const [cadesPerSec = 0, rawVerifyPerSec = 0, cryptoFloorPerSec = 0] = await interleavedRates(
+        3 * MEASURE_MS,
+        [await warmValidator(fixture), rawVerifier(type), floor],
       );
       const opensslCmsPerSec = opensslRate(fixture, caPem);
       const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
@@ -250,6 +302,9 @@ async function main(): Promise<void> {
         cadesPerSec: Math.round(cadesPerSec),
         rawVerifyPerSec: Math.round(rawVerifyPerSec),
         ratio: Number((cadesPerSec / rawVerifyPerSec).toFixed(3)),
+        cryptoFloorPerSec: Math.round(cryptoFloorPerSec),
+        // The highest ratio any validator doing the same cryptography could reach in this run.
+        floorRatio: Number((cryptoFloorPerSec / rawVerifyPerSec).toFixed(3)),
         opensslCmsPerSec: Math.round(opensslCmsPerSec),
         workerCadesPerSec: Math.round(workerCadesPerSec),
         workerThreads: threads,

@@ -88,6 +88,23 @@ interface Ctx {
   readonly primary: boolean;
 }
 
+/** The first attribute type that appears twice, if any. */
+function repeatedOid(attrs: readonly { readonly oid: string }[]): string | undefined {
+  // A handful of attributes (the usual case): comparing pairs beats building a Set.
+  if (attrs.length <= 12) {
+    for (let i = 1; i < attrs.length; i++) {
+      for (let j = 0; j < i; j++) if (attrs[j]!.oid === attrs[i]!.oid) return attrs[i]!.oid;
+    }
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const a of attrs) {
+    if (seen.has(a.oid)) return a.oid;
+    seen.add(a.oid);
+  }
+  return undefined;
+}
+
 function singleValue(si: SignerInfo, oid: string, what: string): Tlv {
   const a = findAttribute(si.signedAttrs, oid);
   if (!a) return fail('SIG_CONSTRAINTS_FAILURE', `missing signed attribute ${what}`);
@@ -171,11 +188,8 @@ async function validateSigner(c: Ctx, si: SignerInfo): Promise<void> {
         fail('SIG_CONSTRAINTS_FAILURE', `digest ${digestAlg} is not allowed`);
       const weak = algorithmProblem(params, cert.key, c.algs);
       if (weak) fail('SIG_CONSTRAINTS_FAILURE', weak);
-      const seen = new Set<string>();
-      for (const a of si.signedAttrs) {
-        if (seen.has(a.oid)) fail('FORMAT_FAILURE', `signed attribute ${a.oid} appears twice`);
-        seen.add(a.oid);
-      }
+      const twice = repeatedOid(si.signedAttrs);
+      if (twice) fail('FORMAT_FAILURE', `signed attribute ${twice} appears twice`);
       const ct = decodeOid(singleValue(si, OID.contentType, 'contentType'));
       if (ct !== sd.eContentType)
         fail('SIG_CONSTRAINTS_FAILURE', 'contentType attribute differs from eContentType');
@@ -340,7 +354,9 @@ export async function validateCades(opts: ValidateCadesOptions): Promise<Report>
   const rb = new ReportBuilder();
   try {
     const now = opts.now ?? new Date();
-    const algs: AlgorithmPolicy = { ...DEFAULT_ALGORITHM_POLICY, ...opts.algorithms };
+    const algs: AlgorithmPolicy = opts.algorithms
+      ? { ...DEFAULT_ALGORITHM_POLICY, ...opts.algorithms }
+      : DEFAULT_ALGORITHM_POLICY;
     let sd!: SignedData;
     let pool: Certificate[] = [];
     const passed = rb.run('format', (): string => {
