@@ -13,7 +13,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayAvailable, electronBinary } from '../../../../scripts/electron-binary.mjs';
 import type { AppEvent, EimzaApi, SigningSnapshot } from '../../src/shared/ipc.js';
-import { createSession, sessionState, startApi } from '../services/fixture.js';
+import { createSession, sessionState, startApi } from '../support/api.js';
 
 // The packaged shape of the app (dist/ built by build.mjs, started by the real Electron binary)
 // against SoftHSM2 tokens and the real API. Where the binary or a display is missing they skip
@@ -60,7 +60,7 @@ beforeAll(async () => {
       ],
     });
   }
-  api = await startApi(work, pki, 'electron');
+  api = await startApi(work, pki.pki, 'electron');
 }, 240_000);
 
 afterAll(async () => {

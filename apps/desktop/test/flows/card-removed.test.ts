@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import type { AppEvent } from '../../src/shared/ipc.js';
 import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
 import {
   backToCodeEntry,
   CardSlot,
@@ -20,7 +20,7 @@ import {
   expectNoAxeViolations,
   LABEL,
   signWithPin,
-} from './kit.js';
+} from '../support/kit.js';
 
 // Its own file (and process): cards are pulled out by moving SoftHSM2 token folders aside, and put
 // back by moving them home. The card watcher polls at the app's own default (1 s). The renderer's
@@ -55,7 +55,7 @@ beforeAll(async () => {
   process.env.SOFTHSM2_CONF = cards.confPath;
   ahmet = new CardSlot(cards.dir, 'EIMZA-RSA');
   tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki, 'cards');
+  api = await startApi(work, pki.pki, 'cards');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({

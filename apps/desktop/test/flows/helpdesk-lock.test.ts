@@ -14,8 +14,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
-import { enterCode, expectNoAxeViolations, LABEL, screenshot, signWithPin } from './kit.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import {
+  enterCode,
+  expectNoAxeViolations,
+  LABEL,
+  screenshot,
+  signWithPin,
+} from '../support/kit.js';
 
 // Sertifika İşlemleri on a token whose PIN and PUK really count tries: openCryptoki's soft token
 // (SoftHSM2 never locks). The token is host-wide, so the openCryptoki lock is held for the whole
@@ -60,7 +66,7 @@ beforeAll(async () => {
     env,
   });
   const work = tempDir('eimza-flows-lock-');
-  api = await startApi(work, pki, 'lock');
+  api = await startApi(work, pki.pki, 'lock');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({

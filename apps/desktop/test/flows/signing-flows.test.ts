@@ -13,16 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import type { Settings } from '../../src/shared/ipc.js';
 import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, tempDir } from '../services/fixture.js';
+import { createSession, sessionState, startApi, tempDir, type TestApi } from '../support/api.js';
 import {
   backToCodeEntry,
   enterCode,
   expectNoAxeViolations,
   LABEL,
   signWithPin,
-  startRestartableApi,
-  type RestartableApi,
-} from './kit.js';
+} from '../support/kit.js';
 
 // What a person does in the app, in Debian Chromium over the real desktop services, against the
 // real API (restartable on one port, to take the server away) trusting a live test PKI, and two
@@ -41,7 +39,7 @@ let work: string;
 let pki: RunningTestPki;
 let cards: TestTokens;
 let tokens: TokenService;
-let api: RestartableApi;
+let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
 
@@ -67,7 +65,7 @@ beforeAll(async () => {
   });
   process.env.SOFTHSM2_CONF = cards.confPath;
   tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startRestartableApi(work, pki, 'flows');
+  api = await startApi(work, pki.pki, 'flows');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({
@@ -112,7 +110,7 @@ describe('deep links', () => {
     await page.getByRole('button', { name: 'İptal' }).click();
     await page.getByRole('heading', { name: 'İşlem iptal edildi' }).waitFor();
     await expectNoAxeViolations(page, 'cancelled');
-    expect(await sessionState(api.app(), session)).toMatchObject({ state: 'pending' });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
     await backToCodeEntry(page);
   });
 
@@ -245,7 +243,7 @@ describe('the wrong card', () => {
     await page.getByText('Kendi kartınızı takın, portaldan yeni bir kod alın').waitFor();
     await page.getByRole('button', { name: 'Yeni kod gir' }).waitFor();
     await expectNoAxeViolations(page, 'rejection outcome');
-    expect(await sessionState(api.app(), session)).toMatchObject({
+    expect(await sessionState(api.app, session)).toMatchObject({
       state: 'rejected',
       rejection: { code: 'TCKN_MISMATCH' },
     });
@@ -267,7 +265,7 @@ describe('the wrong card', () => {
     expect(await page.getByLabel(LABEL.pin).count()).toBe(0);
     expect(await page.getByRole('radio').count()).toBe(0);
     await expectNoAxeViolations(page, 'no card of the signer');
-    expect(await sessionState(api.app(), session)).toMatchObject({ state: 'pending' });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
 
     await page.getByRole('button', { name: 'İptal' }).click();
     await page.getByRole('heading', { name: 'İşlem iptal edildi' }).waitFor();
@@ -323,11 +321,11 @@ describe('server down', () => {
     } finally {
       await api.start();
     }
-    expect(await sessionState(api.app(), session)).toMatchObject({ state: 'pending' });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
 
     await page.getByRole('button', { name: 'Yeniden gönder' }).click();
     await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
-    expect(await sessionState(api.app(), session)).toMatchObject({ state: 'signed' });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
     expect(signCalls() - signedBefore).toBe(1);
     await backToCodeEntry(page);
   });
@@ -388,7 +386,7 @@ describe('Sertifika İşlemleri', () => {
     await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor();
     await signWithPin(page, UNLOCKED_PIN);
     await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
-    expect(await sessionState(api.app(), session)).toMatchObject({ state: 'signed' });
+    expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
 
     await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
     await panel.getByRole('button', { name: 'PIN kilidini çöz (PUK ile)' }).click();

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
-import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
 import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // Its own file (and process): it pulls the SoftHSM2 token out from under the running services and
@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   process.env.SOFTHSM2_CONF = cards.confPath;
   tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki, 'cards');
+  api = await startApi(work, pki.pki, 'cards');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({

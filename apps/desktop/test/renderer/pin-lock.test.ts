@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
-import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
 import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // A PIN that really locks needs openCryptoki's soft token (SoftHSM2 never locks); the token is
@@ -53,7 +53,7 @@ beforeAll(async () => {
     env,
   });
   const work = tempDir('eimza-renderer-lock-');
-  api = await startApi(work, pki, 'lock');
+  api = await startApi(work, pki.pki, 'lock');
   ui = await openRenderer({
     services: (deliver) =>
       createDesktopServices({

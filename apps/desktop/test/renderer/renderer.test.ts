@@ -1,20 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { luhnCheckDigit } from '@eimza/protocol';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import type { RunningTestPki } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
-import { createSession, sessionState, startApi, tempDir } from '../services/fixture.js';
 import type { SigningSnapshot } from '../../src/shared/ipc.js';
-import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
+import { createSession, sessionState, startApi, type TestApi } from '../support/api.js';
+import {
+  openDesktopUi,
+  startSoftHsmStack,
+  type SoftHsmStack,
+  type WithUi,
+} from '../support/stack.js';
+import { axeViolations, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // The renderer in Debian Chromium over the real desktop services (handlers, token watcher,
 // signing session), the real API on 127.0.0.1 trusting the live test PKI, and a SoftHSM2 card.
@@ -23,11 +21,10 @@ const AYSE = '12345678950';
 const PIN = 'Masa-PIN-2468';
 const WRONG_PIN = 'yanlis-2468';
 
+let app: WithUi<SoftHsmStack>;
 let work: string;
 let pki: RunningTestPki;
-let cards: TestTokens;
-let tokens: TokenService;
-let api: { app: FastifyInstance; url: string };
+let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
 
@@ -58,11 +55,8 @@ async function backToStart(): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = tempDir('eimza-renderer-');
   mkdirSync(SCREENSHOTS, { recursive: true });
-  pki = await startTestPki();
-  cards = await createTestTokens({
-    pki: pki.pki,
+  const stack = await startSoftHsmStack('renderer', {
     pin: PIN,
     tokens: [
       { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
@@ -70,28 +64,11 @@ beforeAll(async () => {
       { label: 'EIMZA-OLD', keyType: 'rsa2048', tckn: AYSE, name: 'AYŞE KAYA', variant: 'expired' },
     ],
   });
-  process.env.SOFTHSM2_CONF = cards.confPath;
-  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki, 'renderer');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: deliver,
-        tokens,
-        watchIntervalMs: 300,
-      }),
-  });
-  page = ui.page;
+  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
+  ({ work, pki, api, ui, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.app.close();
-  await pki?.close();
-  cards?.cleanup();
-});
+afterAll(() => app?.close());
 
 describe('desktop renderer in Chromium', () => {
   it('checks the code inline: a wrong check digit is named, pasted spaces and dashes are accepted', async () => {
@@ -257,7 +234,7 @@ describe('desktop renderer in Chromium', () => {
   });
 
   it('a deep link to a server off the allow-list asks first, then the countdown runs out and everything disables', async () => {
-    const short = await startApi(work, pki, 'short', { sessionTtlSeconds: 10 });
+    const short = await startApi(work, pki.pki, 'short', { sessionTtlSeconds: 10 });
     try {
       const origin = short.url.replace('127.0.0.1', 'localhost').replace(/\/$/, '');
       const session = await createSession(short.url, { purpose: 'login', tckn: AHMET });
@@ -349,7 +326,7 @@ describe('desktop renderer in Chromium', () => {
 
   it('a server that does not answer: back at the code with the reason and what to do', async () => {
     await backToStart();
-    const gone = await startApi(work, pki, 'gone');
+    const gone = await startApi(work, pki.pki, 'gone');
     const session = await createSession(gone.url, { purpose: 'login', tckn: AHMET });
     await gone.app.close();
     const origin = gone.url.replace(/\/$/, '');

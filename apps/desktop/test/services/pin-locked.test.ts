@@ -12,15 +12,8 @@ import {
 import { openTokenService, type TokenService } from '@eimza/token';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createSession,
-  leakedSecrets,
-  sessionState,
-  startApi,
-  startDesktop,
-  tempDir,
-  type Desktop,
-} from './fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { leakedSecrets, startDesktop, type Desktop } from '../support/desktop.js';
 
 // A PIN that really locks needs openCryptoki's soft token (SoftHSM2 never locks). The token is
 // host-wide: the openCryptoki lock is held for the whole file.
@@ -61,7 +54,7 @@ beforeAll(async () => {
     modulePaths: [OPENCRYPTOKI_MODULE_PATH],
     env,
   });
-  api = await startApi(work, pki, 'locked');
+  api = await startApi(work, pki.pki, 'locked');
   desktop = await startDesktop({ tokens: service, apiUrl: api.url });
 });
 

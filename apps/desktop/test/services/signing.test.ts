@@ -12,15 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_FILE } from '../../src/services/index.js';
 import type { SigningSnapshot } from '../../src/shared/ipc.js';
-import {
-  createSession,
-  leakedSecrets,
-  sessionState,
-  startApi,
-  startDesktop,
-  tempDir,
-  type Desktop,
-} from './fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { leakedSecrets, startDesktop, type Desktop } from '../support/desktop.js';
 
 // The desktop's handlers as the renderer calls them, over SoftHSM2 tokens certified by a live
 // test PKI, against the real API on 127.0.0.1.
@@ -61,7 +54,7 @@ beforeAll(async () => {
   });
   process.env.SOFTHSM2_CONF = tokens.confPath;
   service = await openTokenService({ explicitOnly: true, modulePaths: [tokens.modulePath] });
-  api = await startApi(work, pki, 'main');
+  api = await startApi(work, pki.pki, 'main');
   desktop = await startDesktop({ tokens: service, apiUrl: api.url });
 });
 
@@ -416,7 +409,7 @@ describe('signing through the handlers', () => {
   });
 
   it('server down: loading says NETWORK in Turkish with the retry hint load; a submission the closed server refused is not taken as sent', async () => {
-    const down = await startApi(work, pki, 'down');
+    const down = await startApi(work, pki.pki, 'down');
     await desktop.value('settings:update', { allowedOrigins: [api.url, down.url] });
     const session = await createSession(down.url, { purpose: 'login', tckn: AHMET });
     const started = await desktop.value('signing:start', {
@@ -442,7 +435,7 @@ describe('signing through the handlers', () => {
   });
 
   it('expiry: the countdown reaching zero pushes step expired by itself', async () => {
-    const short = await startApi(work, pki, 'short', { sessionTtlSeconds: 2 });
+    const short = await startApi(work, pki.pki, 'short', { sessionTtlSeconds: 2 });
     try {
       await desktop.value('settings:update', { allowedOrigins: [api.url, short.url] });
       const session = await createSession(short.url, { purpose: 'login' });

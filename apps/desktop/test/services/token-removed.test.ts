@@ -10,14 +10,8 @@ import { openTokenService, type TokenService } from '@eimza/token';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppEvent, SigningSnapshot } from '../../src/shared/ipc.js';
-import {
-  createSession,
-  sessionState,
-  startApi,
-  startDesktop,
-  tempDir,
-  type Desktop,
-} from './fixture.js';
+import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { startDesktop, type Desktop } from '../support/desktop.js';
 
 // Its own file (and process): cards are "pulled out" by deleting SoftHSM2 token folders, which
 // is how a removed card looks to the module.
@@ -66,7 +60,7 @@ beforeAll(async () => {
   });
   process.env.SOFTHSM2_CONF = tokens.confPath;
   service = await openTokenService({ explicitOnly: true, modulePaths: [tokens.modulePath] });
-  api = await startApi(work, pki, 'removed');
+  api = await startApi(work, pki.pki, 'removed');
   desktop = await startDesktop({ tokens: service, apiUrl: api.url, watchIntervalMs: 150 });
 });
 

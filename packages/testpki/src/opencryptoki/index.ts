@@ -13,3 +13,4 @@ export {
   type EnsureOpenCryptokiTokenOptions,
   type OpenCryptokiToken,
 } from './token.js';
+export { lockingTokenFixture, openCryptokiOnlyEnv, type LockingTokenFixture } from './fixture.js';

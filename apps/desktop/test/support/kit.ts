@@ -1,9 +1,5 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, createValidator } from '@eimza/api';
-import { testConfig } from '@eimza/api/testing';
-import type { RunningTestPki } from '@eimza/testpki';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { axeViolations, SCREENSHOTS } from '../renderer/harness.js';
@@ -82,66 +78,4 @@ export class CardSlot {
     if (!this.folder) throw new Error(`${this.label} was not pulled out`);
     cpSync(this.aside, join(this.softHsmDir, 'tokens', this.folder), { recursive: true });
   }
-}
-
-/** The real API on one fixed loopback port that can be stopped and started again (same database). */
-export interface RestartableApi {
-  /** `http://127.0.0.1:<port>` (no trailing slash): the same across restarts. */
-  readonly url: string;
-  readonly port: number;
-  /** The running instance (throws while stopped). */
-  app(): FastifyInstance;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-/** Like the services fixture's startApi (SQLite in `work`, trusting the test PKI), but restartable. */
-export async function startRestartableApi(
-  work: string,
-  pki: RunningTestPki,
-  name: string,
-): Promise<RestartableApi> {
-  const anchors = join(work, `${name}-anchors.pem`);
-  writeFileSync(
-    anchors,
-    pki.pki
-      .anchors()
-      .map((a) => a.pem)
-      .join('\n'),
-  );
-  const intermediates = join(work, `${name}-intermediates.pem`);
-  writeFileSync(
-    intermediates,
-    [pki.pki.issuingCa('rsa').pem, pki.pki.issuingCa('ec').pem].join('\n'),
-  );
-  const config = testConfig(
-    { kind: 'sqlite', path: join(work, `${name}.sqlite`) },
-    { trustAnchors: [anchors], trustIntermediates: [intermediates], logLevel: 'silent' },
-  );
-  let running: FastifyInstance | undefined;
-  let port = 0;
-  const start = async () => {
-    if (running) return;
-    const app = await buildApp({ config, validator: createValidator(config)! });
-    await app.listen({ port, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('API has no address');
-    port = address.port;
-    running = app;
-  };
-  await start();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    app() {
-      if (!running) throw new Error('the API is stopped');
-      return running;
-    },
-    async stop() {
-      const app = running;
-      running = undefined;
-      await app?.close();
-    },
-    start,
-  };
 }

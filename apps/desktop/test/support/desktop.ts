@@ -1,10 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, createValidator, type ApiConfig } from '@eimza/api';
-import { testConfig } from '@eimza/api/testing';
-import type { RunningTestPki } from '@eimza/testpki';
-import type { FastifyInstance } from 'fastify';
 import { SubmissionGuard } from '@eimza/client';
 import type { TokenService } from '@eimza/token';
 import { createDesktopServices, LOG_FILE, type DesktopServices } from '../../src/services/index.js';
@@ -15,71 +11,6 @@ import type {
   ResponseOf,
   SigningSnapshot,
 } from '../../src/shared/ipc.js';
-
-/** The real API (buildApp, SQLite in `work`) on 127.0.0.1, trusting the test PKI. */
-export async function startApi(
-  work: string,
-  pki: RunningTestPki,
-  name: string,
-  overrides: Partial<ApiConfig> = {},
-): Promise<{ app: FastifyInstance; url: string }> {
-  const anchors = join(work, 'anchors.pem');
-  writeFileSync(
-    anchors,
-    pki.pki
-      .anchors()
-      .map((a) => a.pem)
-      .join('\n'),
-  );
-  const intermediates = join(work, 'intermediates.pem');
-  writeFileSync(
-    intermediates,
-    [pki.pki.issuingCa('rsa').pem, pki.pki.issuingCa('ec').pem].join('\n'),
-  );
-  const config = testConfig(
-    { kind: 'sqlite', path: join(work, `${name}.sqlite`) },
-    {
-      trustAnchors: [anchors],
-      trustIntermediates: [intermediates],
-      logLevel: 'silent',
-      ...overrides,
-    },
-  );
-  const app = await buildApp({ config, validator: createValidator(config)! });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, url };
-}
-
-export interface CreatedSession {
-  sessionId: string;
-  verificationCode: string;
-  browserToken: string;
-}
-
-export async function createSession(
-  url: string,
-  body: Record<string, unknown>,
-): Promise<CreatedSession> {
-  const response = await fetch(`${url}/api/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST /sessions: ${response.status}`);
-  return (await response.json()) as CreatedSession;
-}
-
-export async function sessionState(
-  app: FastifyInstance,
-  session: CreatedSession,
-): Promise<Record<string, unknown>> {
-  const response = await app.inject({
-    method: 'GET',
-    url: `/api/v1/sessions/${session.sessionId}`,
-    headers: { authorization: `Bearer ${session.browserToken}` },
-  });
-  return response.json();
-}
 
 /** The desktop services as the renderer meets them, with every event and answer recorded. */
 export interface Desktop {
@@ -179,10 +110,6 @@ export async function startDesktop(options: {
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** Every place a secret could leak to: events, answers, the log file, the settings file. */
