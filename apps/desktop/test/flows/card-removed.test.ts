@@ -1,18 +1,7 @@
-import { join } from 'node:path';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
 import type { AppEvent } from '../../src/shared/ipc.js';
-import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
 import {
   backToCodeEntry,
   CardSlot,
@@ -21,6 +10,13 @@ import {
   LABEL,
   signWithPin,
 } from '../support/kit.js';
+import type { RendererHarness } from '../renderer/harness.js';
+import {
+  openDesktopUi,
+  startSoftHsmStack,
+  type SoftHsmStack,
+  type WithUi,
+} from '../support/stack.js';
 
 // Its own file (and process): cards are pulled out by moving SoftHSM2 token folders aside, and put
 // back by moving them home. The card watcher polls at the app's own default (1 s). The renderer's
@@ -30,11 +26,8 @@ const AHMET = '10000000146';
 const AYSE = '12345678950';
 const PIN = 'Kart-PIN-9753';
 
-let work: string;
-let pki: RunningTestPki;
-let cards: TestTokens;
-let tokens: TokenService;
-let api: { app: FastifyInstance; url: string };
+let app: WithUi<SoftHsmStack>;
+let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
 let ahmet: CardSlot;
@@ -42,41 +35,23 @@ let ahmet: CardSlot;
 const hooks = new Set<(event: AppEvent) => void>();
 
 beforeAll(async () => {
-  work = tempDir('eimza-flows-cards-');
-  pki = await startTestPki();
-  cards = await createTestTokens({
-    pki: pki.pki,
+  const stack = await startSoftHsmStack('flows-cards', {
     pin: PIN,
     tokens: [
       { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
       { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', ca: 'ec' },
     ],
   });
-  process.env.SOFTHSM2_CONF = cards.confPath;
-  ahmet = new CardSlot(cards.dir, 'EIMZA-RSA');
-  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki.pki, 'cards');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: (event) => {
-          for (const hook of [...hooks]) hook(event);
-          deliver(event);
-        },
-        tokens,
-      }),
+  ahmet = new CardSlot(stack.cards.dir, 'EIMZA-RSA');
+  app = await openDesktopUi(stack, {
+    onEvent: (event) => {
+      for (const hook of [...hooks]) hook(event);
+    },
   });
-  page = ui.page;
+  ({ api, ui, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.app.close();
-  await pki?.close();
-  cards?.cleanup();
-});
+afterAll(() => app?.close());
 
 it("one of two cards pulled out while the cards are shown: the other stays chosen, Sertifika İşlemleri drops the card's panel; put back, it returns by itself", async () => {
   const session = await createSession(api.url, { purpose: 'login' });

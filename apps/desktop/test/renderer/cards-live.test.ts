@@ -1,63 +1,38 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import type { TestTokens } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
-import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
+import {
+  openDesktopUi,
+  startSoftHsmStack,
+  type SoftHsmStack,
+  type WithUi,
+} from '../support/stack.js';
+import { axeViolations, SCREENSHOTS } from './harness.js';
 
 // Its own file (and process): it pulls the SoftHSM2 token out from under the running services and
 // puts it back, as a user pulls and re-inserts a card while the certificate choice is on screen.
 const AHMET = '10000000146';
 const PIN = 'Kart-PIN-2468';
 
+let app: WithUi<SoftHsmStack>;
 let work: string;
-let pki: RunningTestPki;
 let cards: TestTokens;
-let tokens: TokenService;
-let api: { app: FastifyInstance; url: string };
-let ui: RendererHarness;
+let api: TestApi;
 let page: Page;
 
 beforeAll(async () => {
-  work = tempDir('eimza-renderer-cards-');
-  pki = await startTestPki();
-  cards = await createTestTokens({
-    pki: pki.pki,
+  const stack = await startSoftHsmStack('renderer-cards', {
     pin: PIN,
     tokens: [{ label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ' }],
   });
-  process.env.SOFTHSM2_CONF = cards.confPath;
-  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki.pki, 'cards');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: deliver,
-        tokens,
-        watchIntervalMs: 300,
-      }),
-  });
-  page = ui.page;
+  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
+  ({ work, cards, api, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.app.close();
-  await pki?.close();
-  cards?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 it('the certificate choice follows the card: pulled out → "Kart bulunamadı", put back → the card again, then signed', async () => {
   const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
