@@ -1,19 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { maskTckn, tcknWithChecksum } from '@eimza/protocol';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
 import type { Settings } from '../../src/shared/ipc.js';
-import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, startApi, tempDir, type TestApi } from '../support/api.js';
+import type { RendererHarness } from '../renderer/harness.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
 import {
   backToCodeEntry,
   enterCode,
@@ -21,6 +12,12 @@ import {
   LABEL,
   signWithPin,
 } from '../support/kit.js';
+import {
+  openDesktopUi,
+  startSoftHsmStack,
+  type SoftHsmStack,
+  type WithUi,
+} from '../support/stack.js';
 
 // What a person does in the app, in Debian Chromium over the real desktop services, against the
 // real API (restartable on one port, to take the server away) trusting a live test PKI, and two
@@ -35,10 +32,7 @@ const NOBODY = tcknWithChecksum('298765432');
 const PIN = 'Akis-PIN-2468';
 const PUK = 'Akis-PUK-1357';
 
-let work: string;
-let pki: RunningTestPki;
-let cards: TestTokens;
-let tokens: TokenService;
+let app: WithUi<SoftHsmStack>;
 let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
@@ -52,10 +46,7 @@ const settings = async (): Promise<Settings> => {
 const localhost = () => `http://localhost:${api.port}`;
 
 beforeAll(async () => {
-  work = tempDir('eimza-flows-');
-  pki = await startTestPki();
-  cards = await createTestTokens({
-    pki: pki.pki,
+  const stack = await startSoftHsmStack('flows', {
     pin: PIN,
     puk: PUK,
     tokens: [
@@ -63,28 +54,11 @@ beforeAll(async () => {
       { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', ca: 'ec' },
     ],
   });
-  process.env.SOFTHSM2_CONF = cards.confPath;
-  tokens = await openTokenService({ explicitOnly: true, modulePaths: [cards.modulePath] });
-  api = await startApi(work, pki.pki, 'flows');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: deliver,
-        tokens,
-        watchIntervalMs: 300,
-      }),
-  });
-  page = ui.page;
+  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
+  ({ api, ui, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.stop();
-  await pki?.close();
-  cards?.cleanup();
-});
+afterAll(() => app?.close());
 
 describe('deep links', () => {
   it('a link to a server on the allow-list opens its challenge at once: code and server filled, nothing asked', async () => {
