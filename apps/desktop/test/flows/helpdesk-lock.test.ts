@@ -1,20 +1,7 @@
-import { join } from 'node:path';
-import {
-  OPENCRYPTOKI_MODULE_PATH,
-  acquireOpenCryptokiLock,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
-  startTestPki,
-  type ReleaseLock,
-  type RunningTestPki,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import { lockingTokenFixture } from '@eimza/testpki';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
-import { openRenderer, type RendererHarness } from '../renderer/harness.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
 import {
   enterCode,
   expectNoAxeViolations,
@@ -22,6 +9,12 @@ import {
   screenshot,
   signWithPin,
 } from '../support/kit.js';
+import {
+  openDesktopUi,
+  startLockingStack,
+  type LockingStack,
+  type WithUi,
+} from '../support/stack.js';
 
 // Sertifika İşlemleri on a token whose PIN and PUK really count tries: openCryptoki's soft token
 // (SoftHSM2 never locks). The token is host-wide, so the openCryptoki lock is held for the whole
@@ -36,55 +29,27 @@ const WRONG_PUK = 'Hatali-9';
 const NEW_PIN = 'Yeni-246';
 const NEW_PUK = 'YeniPUK8';
 
-const unavailable = openCryptokiUnavailableReason();
-const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+const lockingToken = lockingTokenFixture();
+const { unavailable, title } = lockingToken;
 
-let release: ReleaseLock | undefined;
-let pki: RunningTestPki;
-let tokens: TokenService;
-let api: { app: FastifyInstance; url: string };
-let ui: RendererHarness;
+let app: WithUi<LockingStack>;
+let api: TestApi;
 let page: Page;
 
 beforeAll(async () => {
   if (unavailable) return;
-  release = await acquireOpenCryptokiLock();
-  pki = await startTestPki();
-  await ensureOpenCryptokiToken({
-    pki: pki.pki,
-    label: 'EIMZA-LOCK',
+  const stack = await startLockingStack('flows-lock', {
+    fixture: lockingToken,
     pin: PIN,
     puk: PUK,
     tckn: '10000000146',
     name: 'AHMET YILMAZ',
   });
-  const env = { ...process.env };
-  delete env.EIMZA_PKCS11_MODULE;
-  tokens = await openTokenService({
-    explicitOnly: true,
-    modulePaths: [OPENCRYPTOKI_MODULE_PATH],
-    env,
-  });
-  const work = tempDir('eimza-flows-lock-');
-  api = await startApi(work, pki.pki, 'lock');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: deliver,
-        tokens,
-      }),
-  });
-  page = ui.page;
+  app = await openDesktopUi(stack);
+  ({ api, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.app.close();
-  await pki?.close();
-  await release?.();
-});
+afterAll(() => app?.close());
 
 /** The token panel's fact list, as `term: value` lines. */
 async function facts(panel: Locator): Promise<Record<string, string>> {

@@ -1,20 +1,15 @@
 import { join } from 'node:path';
-import {
-  OPENCRYPTOKI_MODULE_PATH,
-  acquireOpenCryptokiLock,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
-  startTestPki,
-  type ReleaseLock,
-  type RunningTestPki,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import { lockingTokenFixture } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDesktopServices } from '../../src/services/index.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
-import { axeViolations, openRenderer, SCREENSHOTS, type RendererHarness } from './harness.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
+import {
+  openDesktopUi,
+  startLockingStack,
+  type LockingStack,
+  type WithUi,
+} from '../support/stack.js';
+import { axeViolations, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // A PIN that really locks needs openCryptoki's soft token (SoftHSM2 never locks); the token is
 // host-wide, so the openCryptoki lock is held for the whole file.
@@ -23,56 +18,28 @@ const PIN = '123456';
 const PUK = '12345678';
 const WRONG = '999999';
 
-const unavailable = openCryptokiUnavailableReason();
-const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+const lockingToken = lockingTokenFixture();
+const { unavailable, title } = lockingToken;
 
-let release: ReleaseLock | undefined;
-let pki: RunningTestPki;
-let tokens: TokenService;
-let api: { app: FastifyInstance; url: string };
+let app: WithUi<LockingStack>;
+let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
 
 beforeAll(async () => {
   if (unavailable) return;
-  release = await acquireOpenCryptokiLock();
-  pki = await startTestPki();
-  await ensureOpenCryptokiToken({
-    pki: pki.pki,
-    label: 'EIMZA-LOCK',
+  const stack = await startLockingStack('renderer-lock', {
+    fixture: lockingToken,
     pin: PIN,
     puk: PUK,
     tckn: AHMET,
     name: 'AHMET YILMAZ',
   });
-  const env = { ...process.env };
-  delete env.EIMZA_PKCS11_MODULE;
-  tokens = await openTokenService({
-    explicitOnly: true,
-    modulePaths: [OPENCRYPTOKI_MODULE_PATH],
-    env,
-  });
-  const work = tempDir('eimza-renderer-lock-');
-  api = await startApi(work, pki.pki, 'lock');
-  ui = await openRenderer({
-    services: (deliver) =>
-      createDesktopServices({
-        env: { EIMZA_STATE_DIR: join(work, 'state'), LANG: 'tr_TR.UTF-8', EIMZA_API_URL: api.url },
-        emit: deliver,
-        tokens,
-        watchIntervalMs: 500,
-      }),
-  });
-  page = ui.page;
+  app = await openDesktopUi(stack, { watchIntervalMs: 500 });
+  ({ api, ui, page } = app);
 }, 240_000);
 
-afterAll(async () => {
-  await ui?.close();
-  await tokens?.close();
-  await api?.app.close();
-  await pki?.close();
-  await release?.();
-});
+afterAll(() => app?.close());
 
 async function signWith(pin: string): Promise<void> {
   await page.getByLabel("Kartınızın PIN'i").fill(pin);
