@@ -1,19 +1,8 @@
-import { rmSync } from 'node:fs';
-import {
-  OPENCRYPTOKI_MODULE_PATH,
-  acquireOpenCryptokiLock,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
-  startTestPki,
-  type OpenCryptokiToken,
-  type ReleaseLock,
-  type RunningTestPki,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import { lockingTokenFixture, type OpenCryptokiToken } from '@eimza/testpki';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
 import { leakedSecrets, startDesktop, type Desktop } from '../support/desktop.js';
+import { startLockingStack, type LockingStack } from '../support/stack.js';
 
 // A PIN that really locks needs openCryptoki's soft token (SoftHSM2 never locks). The token is
 // host-wide: the openCryptoki lock is held for the whole file.
@@ -23,48 +12,30 @@ const PUK = 'Pu5kRt8w';
 const WRONG_PIN = 'Wq3nZ0yv';
 const WRONG_PUK = 'Zr4tLc1e';
 
-const unavailable = openCryptokiUnavailableReason();
-const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+const lockingToken = lockingTokenFixture();
+const { unavailable, title } = lockingToken;
 
-let release: ReleaseLock | undefined;
+let stack: LockingStack | undefined;
 let token: OpenCryptokiToken;
-let pki: RunningTestPki;
-let service: TokenService | undefined;
-let work: string;
-let api: { app: FastifyInstance; url: string };
+let api: TestApi;
 let desktop: Desktop | undefined;
 
 beforeAll(async () => {
   if (unavailable) return;
-  release = await acquireOpenCryptokiLock();
-  work = tempDir('eimza-desktop-locked-');
-  pki = await startTestPki();
-  token = await ensureOpenCryptokiToken({
-    pki: pki.pki,
-    label: 'EIMZA-LOCK',
+  stack = await startLockingStack('locked', {
+    fixture: lockingToken,
     pin: PIN,
     puk: PUK,
     tckn: AHMET,
     name: 'AHMET YILMAZ',
   });
-  const env = { ...process.env };
-  delete env.EIMZA_PKCS11_MODULE;
-  service = await openTokenService({
-    explicitOnly: true,
-    modulePaths: [OPENCRYPTOKI_MODULE_PATH],
-    env,
-  });
-  api = await startApi(work, pki.pki, 'locked');
-  desktop = await startDesktop({ tokens: service, apiUrl: api.url });
+  ({ lockingToken: token, api } = stack);
+  desktop = await startDesktop({ tokens: stack.tokens, apiUrl: api.url });
 });
 
 afterAll(async () => {
   await desktop?.close();
-  await api?.app.close();
-  await service?.close();
-  await pki?.close();
-  await release?.();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await stack?.close();
 });
 
 it.skipIf(unavailable)(

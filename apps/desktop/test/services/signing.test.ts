@@ -1,19 +1,14 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupVerificationCode } from '@eimza/protocol';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
+import type { RunningTestPki, TestTokens } from '@eimza/testpki';
+import type { TokenService } from '@eimza/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_FILE } from '../../src/services/index.js';
 import type { SigningSnapshot } from '../../src/shared/ipc.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { createSession, sessionState, startApi, type TestApi } from '../support/api.js';
 import { leakedSecrets, startDesktop, type Desktop } from '../support/desktop.js';
+import { startSoftHsmStack, type SoftHsmStack } from '../support/stack.js';
 
 // The desktop's handlers as the renderer calls them, over SoftHSM2 tokens certified by a live
 // test PKI, against the real API on 127.0.0.1.
@@ -25,18 +20,16 @@ const WRONG_PIN = 'Yanlis-PIN-0042';
 const NEW_PIN = 'Yeni-PIN-5150';
 const NEW_PUK = 'Yeni-PUK-6161';
 
-let pki: RunningTestPki;
-let tokens: TestTokens;
-let service: TokenService;
+let stack: SoftHsmStack;
 let work: string;
-let api: { app: FastifyInstance; url: string };
+let pki: RunningTestPki;
+let cards: TestTokens;
+let service: TokenService;
+let api: TestApi;
 let desktop: Desktop;
 
 beforeAll(async () => {
-  work = tempDir('eimza-desktop-api-');
-  pki = await startTestPki();
-  tokens = await createTestTokens({
-    pki: pki.pki,
+  stack = await startSoftHsmStack('main', {
     pin: PIN,
     puk: PUK,
     tokens: [
@@ -52,19 +45,13 @@ beforeAll(async () => {
       },
     ],
   });
-  process.env.SOFTHSM2_CONF = tokens.confPath;
-  service = await openTokenService({ explicitOnly: true, modulePaths: [tokens.modulePath] });
-  api = await startApi(work, pki.pki, 'main');
+  ({ work, pki, cards, tokens: service, api } = stack);
   desktop = await startDesktop({ tokens: service, apiUrl: api.url });
 });
 
 afterAll(async () => {
   await desktop?.close();
-  await api?.app.close();
-  await service?.close();
-  await pki?.close();
-  tokens?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await stack?.close();
 });
 
 function certificateOf(snapshot: SigningSnapshot, label: string): string {
@@ -352,7 +339,7 @@ describe('signing through the handlers', () => {
   });
 
   it('PIN change, PUK change and PIN unlock with the PUK; wrong PIN/PUK and lengths are typed', async () => {
-    const serial = tokens.tokens.find((t) => t.label === 'EIMZA-EC')!.tokenSerial;
+    const serial = cards.tokens.find((t) => t.label === 'EIMZA-EC')!.tokenSerial;
     expect(
       await desktop.call('pin:change', { tokenSerial: serial, oldPin: WRONG_PIN, newPin: NEW_PIN }),
     ).toMatchObject({

@@ -1,40 +1,25 @@
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  createTestTokens,
-  startTestPki,
-  type RunningTestPki,
-  type TestTokens,
-} from '@eimza/testpki';
+import { type TestTokens } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppEvent, SigningSnapshot } from '../../src/shared/ipc.js';
-import { createSession, sessionState, startApi, tempDir } from '../support/api.js';
+import { createSession, sessionState, type TestApi } from '../support/api.js';
 import { startDesktop, type Desktop } from '../support/desktop.js';
+import { CardSlot } from '../support/kit.js';
+import { startSoftHsmStack, type SoftHsmStack } from '../support/stack.js';
 
 // Its own file (and process): cards are "pulled out" by deleting SoftHSM2 token folders, which
 // is how a removed card looks to the module.
 const PIN = 'Cekilen-PIN-31';
 
-let pki: RunningTestPki;
-let tokens: TestTokens;
+let stack: SoftHsmStack;
+let cards: TestTokens;
 let service: TokenService;
-let work: string;
-let api: { app: FastifyInstance; url: string };
+let api: TestApi;
 let desktop: Desktop;
 
-/** Deletes the SoftHSM2 token folder holding `label` (its token.object names it). */
+/** Pulls out the card holding `label` for good (its SoftHSM2 token folder is deleted). */
 function pullOut(label: string): void {
-  const root = join(tokens.dir, 'tokens');
-  for (const entry of readdirSync(root)) {
-    const object = readFileSync(join(root, entry, 'token.object'));
-    if (object.includes(Buffer.from(label))) {
-      rmSync(join(root, entry), { recursive: true, force: true });
-      return;
-    }
-  }
-  throw new Error(`no token folder for ${label}`);
+  new CardSlot(cards.dir, label).pullOut();
 }
 
 function signingEvent(match: (snapshot: SigningSnapshot) => boolean) {
@@ -42,10 +27,7 @@ function signingEvent(match: (snapshot: SigningSnapshot) => boolean) {
 }
 
 beforeAll(async () => {
-  work = tempDir('eimza-desktop-removed-');
-  pki = await startTestPki();
-  tokens = await createTestTokens({
-    pki: pki.pki,
+  stack = await startSoftHsmStack('removed', {
     pin: PIN,
     tokens: [
       {
@@ -58,19 +40,13 @@ beforeAll(async () => {
       { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: '12345678950', name: 'AYŞE KAYA', ca: 'ec' },
     ],
   });
-  process.env.SOFTHSM2_CONF = tokens.confPath;
-  service = await openTokenService({ explicitOnly: true, modulePaths: [tokens.modulePath] });
-  api = await startApi(work, pki.pki, 'removed');
+  ({ cards, tokens: service, api } = stack);
   desktop = await startDesktop({ tokens: service, apiUrl: api.url, watchIntervalMs: 150 });
 });
 
 afterAll(async () => {
   await desktop?.close();
-  await api?.app.close();
-  await service?.close();
-  await pki?.close();
-  tokens?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await stack?.close();
 });
 
 it('changing the extra module paths re-opens the token service with them and closes the old one', async () => {
@@ -80,7 +56,7 @@ it('changing the extra module paths re-opens the token service with them and clo
     openTokens: async (paths) => {
       const next = await openTokenService({
         explicitOnly: true,
-        modulePaths: [tokens.modulePath, ...paths],
+        modulePaths: [cards.modulePath, ...paths],
       });
       opened.push({ paths, service: next });
       return next;
