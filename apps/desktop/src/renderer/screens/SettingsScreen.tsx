@@ -17,6 +17,51 @@ const lines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter(Boolean);
 
+interface FieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  /** Given for a list (one entry a line, in a textarea) and shown under it; a single address otherwise. */
+  hint?: string;
+}
+
+/** One labelled setting: a URL input, or a textarea described by its hint. */
+function SettingsField({ id, label, value, onChange, hint }: FieldProps) {
+  const hintId = `${id}-hint`;
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {hint === undefined ? (
+        <input
+          id={id}
+          type="url"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      ) : (
+        <>
+          <textarea
+            id={id}
+            rows={3}
+            spellCheck={false}
+            aria-describedby={hintId}
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+          />
+          <p id={hintId} className="hint">
+            {hint}
+          </p>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** Ayarlar: the language switches at once; module paths and servers are saved together. */
 export function SettingsScreen({ settings, onSettings }: Props) {
   const { t } = useTranslation();
@@ -79,51 +124,26 @@ export function SettingsScreen({ settings, onSettings }: Props) {
         ))}
       </fieldset>
       <form className="panel" onSubmit={save} noValidate>
-        <div className="field">
-          <label htmlFor="default-origin" className="field-label">
-            {t('settings.defaultOrigin')}
-          </label>
-          <input
-            id="default-origin"
-            type="url"
-            autoComplete="off"
-            spellCheck={false}
-            value={defaultOrigin}
-            onChange={(e) => setDefaultOrigin(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="allowed-origins" className="field-label">
-            {t('settings.allowedOrigins')}
-          </label>
-          <textarea
-            id="allowed-origins"
-            rows={3}
-            spellCheck={false}
-            aria-describedby="allowed-origins-hint"
-            value={origins}
-            onChange={(e) => setOrigins(e.target.value)}
-          />
-          <p id="allowed-origins-hint" className="hint">
-            {t('settings.allowedOriginsHint')}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="module-paths" className="field-label">
-            {t('settings.modulePaths')}
-          </label>
-          <textarea
-            id="module-paths"
-            rows={3}
-            spellCheck={false}
-            aria-describedby="module-paths-hint"
-            value={modules}
-            onChange={(e) => setModules(e.target.value)}
-          />
-          <p id="module-paths-hint" className="hint">
-            {t('settings.modulePathsHint')}
-          </p>
-        </div>
+        <SettingsField
+          id="default-origin"
+          label={t('settings.defaultOrigin')}
+          value={defaultOrigin}
+          onChange={setDefaultOrigin}
+        />
+        <SettingsField
+          id="allowed-origins"
+          label={t('settings.allowedOrigins')}
+          hint={t('settings.allowedOriginsHint')}
+          value={origins}
+          onChange={setOrigins}
+        />
+        <SettingsField
+          id="module-paths"
+          label={t('settings.modulePaths')}
+          hint={t('settings.modulePathsHint')}
+          value={modules}
+          onChange={setModules}
+        />
         <button type="submit" className="primary">
           {t('settings.save')}
         </button>
