@@ -1,18 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  acquireOpenCryptokiLock,
-  createTestPki,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
-  type OpenCryptokiToken,
-  type ReleaseLock,
-} from '@eimza/testpki';
+import { createTestPki, lockingTokenFixture, type OpenCryptokiToken } from '@eimza/testpki';
 import { baseEnv, buildCli, runCli, tempDir, type CliResult } from './harness.js';
 
 // SoftHSM2 never locks a PIN; openCryptoki's soft token does (three wrong tries), so the lock flow runs there.
-const unavailable = openCryptokiUnavailableReason();
+const lockingToken = lockingTokenFixture();
+const { unavailable } = lockingToken;
 const PIN = '246810';
 const PUK = '13579135';
 const WRONG = '999000';
@@ -20,7 +14,6 @@ const NEW_PIN = '864200';
 
 let cli: { binary: string; cleanup: () => void };
 let token: OpenCryptokiToken;
-let release: ReleaseLock | undefined;
 let work: string;
 let env: NodeJS.ProcessEnv;
 
@@ -44,8 +37,7 @@ beforeAll(async () => {
   cli = buildCli();
   work = tempDir('eimza-cli-lock-');
   env = baseEnv({ EIMZA_STATE_DIR: join(work, 'state') });
-  release = await acquireOpenCryptokiLock();
-  token = await ensureOpenCryptokiToken({
+  token = await lockingToken.setUp({
     pki: await createTestPki(),
     label: 'EIMZA-CLI-LOCK',
     pin: PIN,
@@ -56,7 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await release?.();
+  await lockingToken.release();
   cli?.cleanup();
 });
 

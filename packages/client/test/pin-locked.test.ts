@@ -1,11 +1,9 @@
 import {
   OPENCRYPTOKI_MODULE_PATH,
-  acquireOpenCryptokiLock,
   createTestPki,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
+  lockingTokenFixture,
+  openCryptokiOnlyEnv,
   type OpenCryptokiToken,
-  type ReleaseLock,
 } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,18 +22,16 @@ const PIN = '123456';
 const PUK = '12345678';
 const WRONG = '999999';
 
-const unavailable = openCryptokiUnavailableReason();
-const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+const lockingToken = lockingTokenFixture();
+const { unavailable, title } = lockingToken;
 
-let release: ReleaseLock | undefined;
 let token: OpenCryptokiToken;
 let service: TokenService | undefined;
 let standIn: StandInApi;
 
 beforeAll(async () => {
   if (unavailable) return;
-  release = await acquireOpenCryptokiLock();
-  token = await ensureOpenCryptokiToken({
+  token = await lockingToken.setUp({
     pki: await createTestPki(),
     label: 'EIMZA-LOCK',
     pin: PIN,
@@ -43,12 +39,10 @@ beforeAll(async () => {
     tckn: '10000000146',
     name: 'AHMET YILMAZ',
   });
-  const env = { ...process.env };
-  delete env.EIMZA_PKCS11_MODULE;
   service = await openTokenService({
     explicitOnly: true,
     modulePaths: [OPENCRYPTOKI_MODULE_PATH],
-    env,
+    env: openCryptokiOnlyEnv(),
   });
   standIn = await startStandInApi();
 });
@@ -56,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await standIn?.close();
-  await release?.();
+  await lockingToken.release();
 });
 
 it.skipIf(unavailable)(

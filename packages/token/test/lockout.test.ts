@@ -5,12 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   OPENCRYPTOKI_MODULE_PATH,
-  acquireOpenCryptokiLock,
   createTestPki,
-  ensureOpenCryptokiToken,
-  openCryptokiUnavailableReason,
+  lockingTokenFixture,
+  openCryptokiOnlyEnv,
   type OpenCryptokiToken,
-  type ReleaseLock,
 } from '@eimza/testpki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenError, openTokenService, type TokenService } from '../src/index.js';
@@ -22,10 +20,9 @@ const NEW_PIN = '246810';
 const WRONG_PIN = '999999';
 const WRONG_PUK = '87654321';
 
-const unavailable = openCryptokiUnavailableReason();
-const title = (name: string) => (unavailable ? `${name} (skipped: ${unavailable})` : name);
+const lockingToken = lockingTokenFixture();
+const { unavailable, title } = lockingToken;
 
-let release: ReleaseLock | undefined;
 let token: OpenCryptokiToken;
 let service: TokenService | undefined;
 let certId: string;
@@ -69,8 +66,7 @@ function opensslVerifies(data: Buffer, signature: Uint8Array): boolean {
 beforeAll(async () => {
   if (unavailable) return;
   work = mkdtempSync(join(tmpdir(), 'eimza-lockout-'));
-  release = await acquireOpenCryptokiLock();
-  token = await ensureOpenCryptokiToken({
+  token = await lockingToken.setUp({
     pki: await createTestPki(),
     label: 'EIMZA-LOCK',
     pin: PIN,
@@ -79,18 +75,16 @@ beforeAll(async () => {
     name: 'AHMET YILMAZ',
   });
   certId = `${token.tokenSerial}:${token.ckaId}`;
-  const env = { ...process.env };
-  delete env.EIMZA_PKCS11_MODULE;
   service = await openTokenService({
     explicitOnly: true,
     modulePaths: [OPENCRYPTOKI_MODULE_PATH],
-    env,
+    env: openCryptokiOnlyEnv(),
   });
 });
 
 afterAll(async () => {
   await service?.close();
-  await release?.();
+  await lockingToken.release();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
