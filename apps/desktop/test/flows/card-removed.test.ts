@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AppEvent } from '../../src/shared/ipc.js';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
 import {
@@ -11,22 +11,15 @@ import {
   signWithPin,
 } from '../support/kit.js';
 import type { RendererHarness } from '../renderer/harness.js';
-import {
-  openDesktopUi,
-  startSoftHsmStack,
-  type SoftHsmStack,
-  type WithUi,
-} from '../support/stack.js';
+import { startSoftHsmStack, useDesktopUi } from '../support/stack.js';
 
 // Its own file (and process): cards are pulled out by moving SoftHSM2 token folders aside, and put
 // back by moving them home. The card watcher polls at the app's own default (1 s). The renderer's
 // cards-live test covers the one card pulled out and put back while choosing; this covers a card
 // pulled out among two, the helpdesk's live list, and a card pulled out in the middle of signing.
 const AHMET = '10000000146';
-const AYSE = '12345678950';
 const PIN = 'Kart-PIN-9753';
 
-let app: WithUi<SoftHsmStack>;
 let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
@@ -34,24 +27,19 @@ let ahmet: CardSlot;
 /** Runs on every event the services push, before the page gets it. */
 const hooks = new Set<(event: AppEvent) => void>();
 
-beforeAll(async () => {
-  const stack = await startSoftHsmStack('flows-cards', {
-    pin: PIN,
-    tokens: [
-      { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
-      { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', ca: 'ec' },
-    ],
-  });
-  ahmet = new CardSlot(stack.cards.dir, 'EIMZA-RSA');
-  app = await openDesktopUi(stack, {
+useDesktopUi(
+  // The two demo cards: Ahmet's RSA one, Ayşe's EC one.
+  () => startSoftHsmStack('flows-cards', { pin: PIN }),
+  {
     onEvent: (event) => {
       for (const hook of [...hooks]) hook(event);
     },
-  });
-  ({ api, ui, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+  },
+  (app) => {
+    ({ api, ui, page } = app);
+    ahmet = new CardSlot(app.cards.dir, 'EIMZA-RSA');
+  },
+);
 
 it("one of two cards pulled out while the cards are shown: the other stays chosen, Sertifika İşlemleri drops the card's panel; put back, it returns by itself", async () => {
   const session = await createSession(api.url, { purpose: 'login' });

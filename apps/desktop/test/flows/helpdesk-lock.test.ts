@@ -1,6 +1,6 @@
 import { lockingTokenFixture } from '@eimza/testpki';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
 import {
   enterCode,
@@ -9,12 +9,7 @@ import {
   screenshot,
   signWithPin,
 } from '../support/kit.js';
-import {
-  openDesktopUi,
-  startLockingStack,
-  type LockingStack,
-  type WithUi,
-} from '../support/stack.js';
+import { startLockingStack, useDesktopUi } from '../support/stack.js';
 
 // Sertifika İşlemleri on a token whose PIN and PUK really count tries: openCryptoki's soft token
 // (SoftHSM2 never locks). The token is host-wide, so the openCryptoki lock is held for the whole
@@ -32,24 +27,21 @@ const NEW_PUK = 'YeniPUK8';
 const lockingToken = lockingTokenFixture();
 const { unavailable, title } = lockingToken;
 
-let app: WithUi<LockingStack>;
 let api: TestApi;
 let page: Page;
 
-beforeAll(async () => {
-  if (unavailable) return;
-  const stack = await startLockingStack('flows-lock', {
-    fixture: lockingToken,
-    pin: PIN,
-    puk: PUK,
-    tckn: '10000000146',
-    name: 'AHMET YILMAZ',
-  });
-  app = await openDesktopUi(stack);
-  ({ api, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+useDesktopUi(
+  () =>
+    startLockingStack('flows-lock', {
+      fixture: lockingToken,
+      pin: PIN,
+      puk: PUK,
+      tckn: '10000000146',
+      name: 'AHMET YILMAZ',
+    }),
+  { skip: unavailable },
+  (app) => ({ api, page } = app),
+);
 
 /** The token panel's fact list, as `term: value` lines. */
 async function facts(panel: Locator): Promise<Record<string, string>> {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { maskTckn, tcknWithChecksum } from '@eimza/protocol';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/shared/ipc.js';
 import type { RendererHarness } from '../renderer/harness.js';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
@@ -12,19 +12,13 @@ import {
   LABEL,
   signWithPin,
 } from '../support/kit.js';
-import {
-  openDesktopUi,
-  startSoftHsmStack,
-  type SoftHsmStack,
-  type WithUi,
-} from '../support/stack.js';
+import { startSoftHsmStack, useDesktopUi } from '../support/stack.js';
 
 // What a person does in the app, in Debian Chromium over the real desktop services, against the
 // real API (restartable on one port, to take the server away) trusting a live test PKI, and two
 // SoftHSM2 cards. The renderer tests (../renderer) cover code entry, a wrong PIN, E-Onay, the
 // language, a deep link off the allow-list, expiry, PIN change and diagnostics; these cover the rest.
 const AHMET = '10000000146';
-const AYSE = '12345678950';
 /** Another person whose masked number looks like Ahmet's: only the server can tell them apart. */
 const LOOKALIKE = tcknWithChecksum('100000056');
 /** A third person with no card inserted. */
@@ -32,7 +26,6 @@ const NOBODY = tcknWithChecksum('298765432');
 const PIN = 'Akis-PIN-2468';
 const PUK = 'Akis-PUK-1357';
 
-let app: WithUi<SoftHsmStack>;
 let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
@@ -45,20 +38,12 @@ const settings = async (): Promise<Settings> => {
 
 const localhost = () => `http://localhost:${api.port}`;
 
-beforeAll(async () => {
-  const stack = await startSoftHsmStack('flows', {
-    pin: PIN,
-    puk: PUK,
-    tokens: [
-      { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
-      { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', ca: 'ec' },
-    ],
-  });
-  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
-  ({ api, ui, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+useDesktopUi(
+  // The two demo cards: Ahmet's RSA one, Ayşe's EC one.
+  () => startSoftHsmStack('flows', { pin: PIN, puk: PUK }),
+  { watchIntervalMs: 300 },
+  (app) => ({ api, ui, page } = app),
+);
 
 describe('deep links', () => {
   it('a link to a server on the allow-list opens its challenge at once: code and server filled, nothing asked', async () => {

@@ -2,14 +2,9 @@ import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestTokens } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
-import {
-  openDesktopUi,
-  startSoftHsmStack,
-  type SoftHsmStack,
-  type WithUi,
-} from '../support/stack.js';
+import { startSoftHsmStack, useDesktopUi } from '../support/stack.js';
 import { axeViolations, SCREENSHOTS } from './harness.js';
 
 // Its own file (and process): it pulls the SoftHSM2 token out from under the running services and
@@ -17,22 +12,20 @@ import { axeViolations, SCREENSHOTS } from './harness.js';
 const AHMET = '10000000146';
 const PIN = 'Kart-PIN-2468';
 
-let app: WithUi<SoftHsmStack>;
 let work: string;
 let cards: TestTokens;
 let api: TestApi;
 let page: Page;
 
-beforeAll(async () => {
-  const stack = await startSoftHsmStack('renderer-cards', {
-    pin: PIN,
-    tokens: [{ label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ' }],
-  });
-  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
-  ({ work, cards, api, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+useDesktopUi(
+  () =>
+    startSoftHsmStack('renderer-cards', {
+      pin: PIN,
+      tokens: [{ label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ' }],
+    }),
+  { watchIntervalMs: 300 },
+  (app) => ({ work, cards, api, page } = app),
+);
 
 it('the certificate choice follows the card: pulled out → "Kart bulunamadı", put back → the card again, then signed', async () => {
   const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });

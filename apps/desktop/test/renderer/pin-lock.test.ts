@@ -1,14 +1,9 @@
 import { join } from 'node:path';
 import { lockingTokenFixture } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
-import {
-  openDesktopUi,
-  startLockingStack,
-  type LockingStack,
-  type WithUi,
-} from '../support/stack.js';
+import { startLockingStack, useDesktopUi } from '../support/stack.js';
 import { axeViolations, SCREENSHOTS, type RendererHarness } from './harness.js';
 
 // A PIN that really locks needs openCryptoki's soft token (SoftHSM2 never locks); the token is
@@ -21,25 +16,22 @@ const WRONG = '999999';
 const lockingToken = lockingTokenFixture();
 const { unavailable, title } = lockingToken;
 
-let app: WithUi<LockingStack>;
 let api: TestApi;
 let ui: RendererHarness;
 let page: Page;
 
-beforeAll(async () => {
-  if (unavailable) return;
-  const stack = await startLockingStack('renderer-lock', {
-    fixture: lockingToken,
-    pin: PIN,
-    puk: PUK,
-    tckn: AHMET,
-    name: 'AHMET YILMAZ',
-  });
-  app = await openDesktopUi(stack, { watchIntervalMs: 500 });
-  ({ api, ui, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+useDesktopUi(
+  () =>
+    startLockingStack('renderer-lock', {
+      fixture: lockingToken,
+      pin: PIN,
+      puk: PUK,
+      tckn: AHMET,
+      name: 'AHMET YILMAZ',
+    }),
+  { watchIntervalMs: 500, skip: unavailable },
+  (app) => ({ api, ui, page } = app),
+);
 
 async function signWith(pin: string): Promise<void> {
   await page.getByLabel("Kartınızın PIN'i").fill(pin);

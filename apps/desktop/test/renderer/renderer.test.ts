@@ -1,18 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { luhnCheckDigit } from '@eimza/protocol';
 import type { RunningTestPki } from '@eimza/testpki';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SigningSnapshot } from '../../src/shared/ipc.js';
+import { enterCode, expectNoAxeViolations, screenshot } from '../support/kit.js';
 import { createSession, sessionState, startApi, type TestApi } from '../support/api.js';
-import {
-  openDesktopUi,
-  startSoftHsmStack,
-  type SoftHsmStack,
-  type WithUi,
-} from '../support/stack.js';
-import { axeViolations, SCREENSHOTS, type RendererHarness } from './harness.js';
+import { startSoftHsmStack, useDesktopUi } from '../support/stack.js';
+import type { RendererHarness } from './harness.js';
 
 // The renderer in Debian Chromium over the real desktop services (handlers, token watcher,
 // signing session), the real API on 127.0.0.1 trusting the live test PKI, and a SoftHSM2 card.
@@ -21,7 +16,6 @@ const AYSE = '12345678950';
 const PIN = 'Masa-PIN-2468';
 const WRONG_PIN = 'yanlis-2468';
 
-let app: WithUi<SoftHsmStack>;
 let work: string;
 let pki: RunningTestPki;
 let api: TestApi;
@@ -34,19 +28,6 @@ function unknownCode(): string {
   return body + String(luhnCheckDigit(body));
 }
 
-async function noAxeViolations(name: string): Promise<void> {
-  expect(await axeViolations(page), `axe-core on ${name}`).toEqual([]);
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `desktop-${name}.png`), fullPage: true });
-}
-
-async function enterCode(code: string): Promise<void> {
-  await page.getByLabel('Doğrulama kodu (15 hane)').fill(code);
-  await page.getByRole('button', { name: 'İleri' }).click();
-}
-
 async function backToStart(): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'İmzala' }).click();
   const reset = page.getByRole('button', { name: 'Yeni kod gir' });
@@ -54,21 +35,31 @@ async function backToStart(): Promise<void> {
   await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
 }
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const stack = await startSoftHsmStack('renderer', {
-    pin: PIN,
-    tokens: [
-      { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
-      { label: 'EIMZA-REV', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', variant: 'revoked' },
-      { label: 'EIMZA-OLD', keyType: 'rsa2048', tckn: AYSE, name: 'AYŞE KAYA', variant: 'expired' },
-    ],
-  });
-  app = await openDesktopUi(stack, { watchIntervalMs: 300 });
-  ({ work, pki, api, ui, page } = app);
-}, 240_000);
-
-afterAll(() => app?.close());
+useDesktopUi(
+  () =>
+    startSoftHsmStack('renderer', {
+      pin: PIN,
+      tokens: [
+        { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
+        {
+          label: 'EIMZA-REV',
+          keyType: 'ec-p256',
+          tckn: AYSE,
+          name: 'AYŞE KAYA',
+          variant: 'revoked',
+        },
+        {
+          label: 'EIMZA-OLD',
+          keyType: 'rsa2048',
+          tckn: AYSE,
+          name: 'AYŞE KAYA',
+          variant: 'expired',
+        },
+      ],
+    }),
+  { watchIntervalMs: 300 },
+  (app) => ({ work, pki, api, ui, page } = app),
+);
 
 describe('desktop renderer in Chromium', () => {
   it('checks the code inline: a wrong check digit is named, pasted spaces and dashes are accepted', async () => {
@@ -91,20 +82,20 @@ describe('desktop renderer in Chromium', () => {
     await page.locator('#code-problem', { hasText: 'Kod doğru biçimde' }).waitFor();
     expect(await input.inputValue()).toBe(good.replace(/(\d{3})(?=\d)/g, '$1 '));
     expect(await input.getAttribute('aria-invalid')).toBeNull();
-    await shot('code-entry');
-    await noAxeViolations('code entry');
+    await screenshot(page, 'code-entry');
+    await expectNoAxeViolations(page, 'code entry');
 
     // A well-formed code the server does not know: the server's answer and what to do next.
     await page.getByRole('button', { name: 'İleri' }).click();
     await page.getByRole('alert').filter({ hasText: 'yeniden kopyalayın' }).waitFor();
     expect(await input.inputValue()).toBe(good.replace(/(\d{3})(?=\d)/g, '$1 '));
-    await noAxeViolations('code entry with an error');
+    await expectNoAxeViolations(page, 'code entry with an error');
     await input.fill('');
   });
 
   it('signs a login: Sözleşme with the countdown, certificate card, wrong PIN, right PIN, İmzalandı', async () => {
     const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
-    await enterCode(session.verificationCode);
+    await enterCode(page, session.verificationCode);
 
     await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
     await page.getByRole('heading', { name: /İmzalanacak Metin 1/ }).waitFor();
@@ -117,16 +108,16 @@ describe('desktop renderer in Chromium', () => {
       first,
       { timeout: 3000 },
     );
-    await shot('challenge');
-    await noAxeViolations('challenge');
+    await screenshot(page, 'challenge');
+    await expectNoAxeViolations(page, 'challenge');
 
     const card = page.getByRole('radio', { name: 'AHMET YILMAZ' });
     await card.waitFor();
     await page.getByText('100******46').first().waitFor();
     if (!(await card.isChecked())) await card.check();
     await page.getByRole('heading', { name: 'Sertifika Seçimi' }).scrollIntoViewIfNeeded();
-    await shot('certificates');
-    await noAxeViolations('certificate choice');
+    await screenshot(page, 'certificates');
+    await expectNoAxeViolations(page, 'certificate choice');
 
     const pin = page.getByLabel("Kartınızın PIN'i");
     await pin.fill(WRONG_PIN);
@@ -134,16 +125,16 @@ describe('desktop renderer in Chromium', () => {
     await page.getByText('Daha önce yanlış deneme yapıldı').waitFor();
     expect(await pin.inputValue()).toBe('');
     await page.getByRole('heading', { name: 'PIN', exact: true }).scrollIntoViewIfNeeded();
-    await shot('pin');
-    await noAxeViolations('PIN after a wrong try');
+    await screenshot(page, 'pin');
+    await expectNoAxeViolations(page, 'PIN after a wrong try');
 
     await pin.fill(PIN);
     await page.getByRole('button', { name: 'İmzala', exact: true }).last().click();
     await page.getByRole('heading', { name: 'İmzalandı' }).waitFor({ timeout: 30_000 });
     await page.getByText('AHMET YILMAZ').waitFor();
     await page.getByText('portal sayfasına dönebilirsiniz').waitFor();
-    await shot('outcome');
-    await noAxeViolations('outcome');
+    await screenshot(page, 'outcome');
+    await expectNoAxeViolations(page, 'outcome');
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'signed' });
 
     const secrets = ui.calls.filter((c) => c.channel === 'signing:sign');
@@ -185,10 +176,10 @@ describe('desktop renderer in Chromium', () => {
   it('E-Onay: signing waits for KABUL EDİYORUM; KABUL ETMİYORUM ends with nothing sent', async () => {
     await backToStart();
     const declined = await createSession(api.url, { purpose: 'e-onay-accept', tckn: AHMET });
-    await enterCode(declined.verificationCode);
+    await enterCode(page, declined.verificationCode);
     await page.getByRole('button', { name: 'KABUL EDİYORUM' }).waitFor();
     expect(await page.locator('#pin-form-pin').count()).toBe(0);
-    await noAxeViolations('E-Onay question');
+    await expectNoAxeViolations(page, 'E-Onay question');
     await page.getByRole('button', { name: 'KABUL ETMİYORUM' }).click();
     await page.getByRole('heading', { name: 'İmzalanmadı' }).waitFor();
     await page.getByText('sunucuya hiçbir şey gönderilmedi').waitFor();
@@ -196,7 +187,7 @@ describe('desktop renderer in Chromium', () => {
 
     await backToStart();
     const accepted = await createSession(api.url, { purpose: 'e-onay-accept', tckn: AHMET });
-    await enterCode(accepted.verificationCode);
+    await enterCode(page, accepted.verificationCode);
     await page.getByRole('button', { name: 'KABUL EDİYORUM' }).click();
     await page.getByText('Metni kabul ettiniz').waitFor();
     await page.getByLabel("Kartınızın PIN'i").fill(PIN);
@@ -209,21 +200,21 @@ describe('desktop renderer in Chromium', () => {
     await page.getByRole('button', { name: 'Sertifika İşlemleri' }).click();
     await page.getByRole('heading', { name: 'EIMZA-RSA' }).waitFor();
     await page.getByText('Kullanılabilir').first().waitFor();
-    await shot('helpdesk');
-    await noAxeViolations('Sertifika İşlemleri');
+    await screenshot(page, 'helpdesk');
+    await expectNoAxeViolations(page, 'Sertifika İşlemleri');
 
     await page.getByRole('button', { name: 'Ayarlar' }).click();
     await page.getByRole('heading', { name: 'Ayarlar' }).waitFor();
-    await shot('settings');
-    await noAxeViolations('Ayarlar');
+    await screenshot(page, 'settings');
+    await expectNoAxeViolations(page, 'Ayarlar');
     await page.getByRole('radio', { name: 'English' }).check();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByRole('button', { name: 'Certificate Operations' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    await noAxeViolations('Settings (en)');
+    await expectNoAxeViolations(page, 'Settings (en)');
     await page.getByRole('button', { name: 'Certificate Operations' }).click();
     await page.getByText('PIN status').first().waitFor();
-    await noAxeViolations('Certificate Operations (en)');
+    await expectNoAxeViolations(page, 'Certificate Operations (en)');
     const stored = await ui.services.handlers['settings:get']!(undefined);
     expect(stored).toMatchObject({ ok: true, value: { language: 'en' } });
 
@@ -242,7 +233,7 @@ describe('desktop renderer in Chromium', () => {
       const dialog = page.getByRole('dialog', { name: 'Bu sunucu izin listesinde değil' });
       await dialog.waitFor();
       await dialog.getByText(origin).first().waitFor();
-      await noAxeViolations('origin confirmation');
+      await expectNoAxeViolations(page, 'origin confirmation');
       await dialog.getByRole('button', { name: 'Bu sunucuya devam et' }).click();
 
       await page.getByRole('heading', { name: 'Sözleşme' }).waitFor();
@@ -254,8 +245,8 @@ describe('desktop renderer in Chromium', () => {
       await page.getByText('yeni bir doğrulama kodu alın').first().waitFor();
       expect(await page.locator('fieldset.plain').getAttribute('disabled')).not.toBeNull();
       expect(await page.getByRole('radio', { name: 'AHMET YILMAZ' }).isDisabled()).toBe(true);
-      await noAxeViolations('expired challenge');
-      await shot('expired');
+      await expectNoAxeViolations(page, 'expired challenge');
+      await screenshot(page, 'expired');
       const settings = await ui.services.handlers['settings:get']!(undefined);
       expect(settings).toMatchObject({ ok: true });
       expect(
@@ -285,7 +276,7 @@ describe('desktop renderer in Chromium', () => {
     await change(PIN, NEW_PIN, `${NEW_PIN}x`);
     await panel.getByText('Yeni değerler birbirini tutmuyor').waitFor();
     expect(ui.calls.some((c) => c.channel === 'pin:change')).toBe(false);
-    await noAxeViolations('PIN change form');
+    await expectNoAxeViolations(page, 'PIN change form');
 
     await change(PIN, NEW_PIN);
     await panel.getByText('PIN değiştirildi.').waitFor();
@@ -306,8 +297,8 @@ describe('desktop renderer in Chromium', () => {
     await page.getByRole('button', { name: 'Destek paketi kaydet' }).click();
     await page.getByText('Destek paketi kaydedildi:').waitFor({ timeout: 30_000 });
     expect(await page.locator('code.path').textContent()).toContain(join(work, 'state'));
-    await shot('diagnostics');
-    await noAxeViolations('diagnostics');
+    await screenshot(page, 'diagnostics');
+    await expectNoAxeViolations(page, 'diagnostics');
   });
 
   it('a malformed deep link: the code screen says so and what to do, nothing starts', async () => {
@@ -321,7 +312,7 @@ describe('desktop renderer in Chromium', () => {
       .filter({ hasText: 'portal sayfasından yeniden kopyalayın' })
       .waitFor();
     expect(ui.calls.slice(before).some((c) => c.channel === 'signing:start')).toBe(false);
-    await noAxeViolations('malformed deep link');
+    await expectNoAxeViolations(page, 'malformed deep link');
   });
 
   it('a server that does not answer: back at the code with the reason and what to do', async () => {
@@ -340,7 +331,7 @@ describe('desktop renderer in Chromium', () => {
     expect(await page.getByLabel('Doğrulama kodu (15 hane)').inputValue()).toBe(
       session.verificationCode.replace(/(\d{3})(?=\d)/g, '$1 '),
     );
-    await noAxeViolations('server unreachable');
+    await expectNoAxeViolations(page, 'server unreachable');
   });
 
   it('Ayarlar: a bad server address is refused with the reason; a good one is saved', async () => {
@@ -354,7 +345,7 @@ describe('desktop renderer in Chromium', () => {
       .getByRole('alert')
       .filter({ hasText: 'Değerleri düzeltip yeniden kaydedin' })
       .waitFor();
-    await noAxeViolations('settings with an error');
+    await expectNoAxeViolations(page, 'settings with an error');
 
     await origins.fill(`${before}\nhttps://portal.example.gov.tr`);
     await page.getByRole('button', { name: 'Kaydet' }).click();
@@ -372,7 +363,7 @@ describe('desktop renderer in Chromium', () => {
   it('an expired certificate is listed as unusable with the reason; a revoked one is refused in plain words', async () => {
     await backToStart();
     const session = await createSession(api.url, { purpose: 'login', tckn: AYSE });
-    await enterCode(session.verificationCode);
+    await enterCode(page, session.verificationCode);
     await page.getByRole('heading', { name: 'Kullanılamayan sertifikalar' }).waitFor();
     await page.getByText(/EIMZA-OLD.*süresi dolmuş/).waitFor();
     await page.getByText(/AHMET YILMAZ.*başka bir kişiye ait/).waitFor();
@@ -384,8 +375,8 @@ describe('desktop renderer in Chromium', () => {
     await page.getByRole('heading', { name: 'İmza kabul edilmedi' }).waitFor({ timeout: 30_000 });
     await page.getByText('Sertifikanız iptal edilmiş veya askıya alınmış.').waitFor();
     await page.getByText('sertifika sağlayıcınıza başvurun').waitFor();
-    await shot('rejected');
-    await noAxeViolations('rejected');
+    await screenshot(page, 'rejected');
+    await expectNoAxeViolations(page, 'rejected');
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'rejected' });
   });
 
@@ -396,7 +387,7 @@ describe('desktop renderer in Chromium', () => {
       tckn: AHMET,
       form: { neden: 'Yenileme', il: 'Ankara' },
     });
-    await enterCode(session.verificationCode);
+    await enterCode(page, session.verificationCode);
     await page.getByRole('heading', { name: 'İmzalanacak Metin 1' }).waitFor();
     await page.getByRole('heading', { name: 'İmzalanacak Metin 2' }).waitFor();
     await page.getByText('neden: Yenileme').waitFor();
@@ -422,7 +413,7 @@ describe('desktop renderer in Chromium', () => {
       ui.deliver({ type: 'signing', snapshot: step });
       await page.getByRole('status').filter({ hasText: text }).waitFor();
     }
-    await noAxeViolations('progress');
+    await expectNoAxeViolations(page, 'progress');
     ui.deliver({ type: 'signing', snapshot });
 
     await page.getByLabel("Kartınızın PIN'i").fill(PIN);
@@ -434,12 +425,12 @@ describe('desktop renderer in Chromium', () => {
   it('İptal on the challenge: "İşlem iptal edildi", the session left untouched, a new code can follow', async () => {
     await backToStart();
     const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
-    await enterCode(session.verificationCode);
+    await enterCode(page, session.verificationCode);
     await page.getByRole('radio', { name: 'AHMET YILMAZ' }).waitFor();
     await page.getByRole('button', { name: 'İptal' }).click();
     await page.getByRole('heading', { name: 'İşlem iptal edildi' }).waitFor();
     expect(await sessionState(api.app, session)).toMatchObject({ state: 'pending' });
-    await noAxeViolations('cancelled');
+    await expectNoAxeViolations(page, 'cancelled');
     await page.getByRole('button', { name: 'Yeni kod gir' }).click();
     await page.getByRole('heading', { name: 'Doğrulama Kodu' }).waitFor();
   });
@@ -447,7 +438,7 @@ describe('desktop renderer in Chromium', () => {
   it('a PIN-pad reader: no PIN field, "tuş takımından girin", and İmzala sends no PIN', async () => {
     await backToStart();
     const session = await createSession(api.url, { purpose: 'login', tckn: AHMET });
-    await enterCode(session.verificationCode);
+    await enterCode(page, session.verificationCode);
     await page.getByLabel("Kartınızın PIN'i").waitFor();
     // SoftHSM2 has no keypad: the main process's own snapshot, as a reader with one would make it.
     const current = await ui.services.handlers['signing:snapshot']!(undefined);
@@ -459,7 +450,7 @@ describe('desktop renderer in Chromium', () => {
     });
     await page.getByText("PIN'inizi kart okuyucunun tuş takımından girin").waitFor();
     expect(await page.getByLabel("Kartınızın PIN'i").count()).toBe(0);
-    await noAxeViolations('PIN pad');
+    await expectNoAxeViolations(page, 'PIN pad');
     await page.getByRole('main').getByRole('button', { name: 'İmzala', exact: true }).click();
     await expect
       .poll(() => ui.calls.at(-1))

@@ -13,6 +13,7 @@ import {
 } from '@eimza/testpki';
 import { openTokenService, type TokenService } from '@eimza/token';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createDesktopServices } from '../../src/services/index.js';
 import type { AppEvent } from '../../src/shared/ipc.js';
 import { openRenderer, type RendererHarness } from '../renderer/harness.js';
@@ -86,10 +87,13 @@ async function serve(
   return { ...base, tokens, api };
 }
 
-/** SoftHSM2 cards made afresh for this file (SOFTHSM2_CONF points this process at them). */
+/**
+ * SoftHSM2 cards made afresh for this file (SOFTHSM2_CONF points this process at them); without
+ * `tokens`, testpki's two demo cards (Ahmet's RSA, Ayşe's EC).
+ */
 export function startSoftHsmStack(
   name: string,
-  cards: { pin: string; puk?: string; tokens: SoftHsmTokenSpec[] },
+  cards: { pin: string; puk?: string; tokens?: SoftHsmTokenSpec[] },
 ): Promise<SoftHsmStack> {
   return buildStack(async (undo) => {
     const base = await startBase(name, undo);
@@ -161,4 +165,22 @@ export async function openDesktopUi<S extends Stack>(
     await stack.close();
     throw error;
   }
+}
+
+/**
+ * The file's stack with the renderer on it, started before its tests and closed after them;
+ * `use` takes what the tests need from it. Nothing starts when `skip` says why.
+ */
+export function useDesktopUi<S extends Stack>(
+  start: () => Promise<S>,
+  options: UiOptions & { skip?: string | undefined },
+  use: (app: WithUi<S>) => void,
+): void {
+  let app: WithUi<S> | undefined;
+  beforeAll(async () => {
+    if (options.skip) return;
+    app = await openDesktopUi(await start(), options);
+    use(app);
+  }, 240_000);
+  afterAll(() => app?.close());
 }
