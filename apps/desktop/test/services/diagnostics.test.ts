@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, createValidator } from '@eimza/api';
-import { testConfig } from '@eimza/api/testing';
 import { createTestPki, createTestTokens, type TestPki, type TestTokens } from '@eimza/testpki';
 import { isTokenError, openTokenService, type TokenService } from '@eimza/token';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createDiagnosticsService } from '../../src/services/diagnostics.js';
 import type { DiagnosticsView, Language } from '../../src/shared/ipc.js';
+import { startApi, tempDir, type TestApi } from '../support/api.js';
 
 // The desktop diagnostics over SoftHSM2 tokens and the real API (and a closed port), and the support
 // bundle read back by independent readers (unzip, Python's zipfile) and searched for the secrets.
@@ -25,7 +22,7 @@ let service: TokenService;
 let work: string;
 let state: string;
 let env: NodeJS.ProcessEnv;
-let api: { app: FastifyInstance; url: string };
+let api: TestApi;
 let language: Language = 'en';
 let origin = '';
 
@@ -52,7 +49,7 @@ function check(view: DiagnosticsView, area: string, text: RegExp) {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'eimza-desktop-diagnostics-'));
+  work = tempDir('eimza-desktop-diagnostics-');
   pki = await createTestPki();
   tokens = await createTestTokens({
     pki,
@@ -96,20 +93,7 @@ beforeAll(async () => {
   const wrong = await service.openSigningSession(old.id, WRONG_PIN).catch((e: unknown) => e);
   expect(isTokenError(wrong) && wrong.code).toBe('PIN_INCORRECT');
 
-  const anchors = join(work, 'anchors.pem');
-  writeFileSync(
-    anchors,
-    pki
-      .anchors()
-      .map((a) => a.pem)
-      .join('\n'),
-  );
-  const config = testConfig(
-    { kind: 'sqlite', path: join(work, 'api.sqlite') },
-    { trustAnchors: [anchors], logLevel: 'silent' },
-  );
-  const app = await buildApp({ config, validator: createValidator(config)! });
-  api = { app, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+  api = await startApi(work, pki, 'api');
 }, 240_000);
 
 afterAll(async () => {

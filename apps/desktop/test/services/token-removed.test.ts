@@ -27,19 +27,8 @@ function signingEvent(match: (snapshot: SigningSnapshot) => boolean) {
 }
 
 beforeAll(async () => {
-  stack = await startSoftHsmStack('removed', {
-    pin: PIN,
-    tokens: [
-      {
-        label: 'EIMZA-RSA',
-        keyType: 'rsa2048',
-        tckn: '10000000146',
-        name: 'AHMET YILMAZ',
-        ca: 'rsa',
-      },
-      { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: '12345678950', name: 'AYŞE KAYA', ca: 'ec' },
-    ],
-  });
+  // The two demo cards: Ahmet's RSA one, Ayşe's EC one.
+  stack = await startSoftHsmStack('removed', { pin: PIN });
   ({ cards, tokens: service, api } = stack);
   desktop = await startDesktop({ tokens: service, apiUrl: api.url, watchIntervalMs: 150 });
 });
