@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IpcError, Language, Settings } from '../../shared/ipc.js';
 import { eimza } from '../api.js';
@@ -29,30 +29,22 @@ interface FieldProps {
 /** One labelled setting: a URL input, or a textarea described by its hint. */
 function SettingsField({ id, label, value, onChange, hint }: FieldProps) {
   const hintId = `${id}-hint`;
+  const shared = {
+    id,
+    spellCheck: false,
+    value,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(e.target.value),
+  };
   return (
     <div className="field">
       <label htmlFor={id} className="field-label">
         {label}
       </label>
       {hint === undefined ? (
-        <input
-          id={id}
-          type="url"
-          autoComplete="off"
-          spellCheck={false}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
+        <input type="url" autoComplete="off" {...shared} />
       ) : (
         <>
-          <textarea
-            id={id}
-            rows={3}
-            spellCheck={false}
-            aria-describedby={hintId}
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-          />
+          <textarea rows={3} aria-describedby={hintId} {...shared} />
           <p id={hintId} className="hint">
             {hint}
           </p>
