@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -56,9 +57,9 @@ export function createDiagnosticsService(options: DiagnosticsServiceOptions): {
     async saveBundle() {
       const findings = await collect();
       const folder = join(stateDir(options.env), 'support');
-      const path = join(folder, `eimza-destek-${utcStamp(new Date())}.zip`);
       try {
         await mkdir(folder, { recursive: true });
+        const path = unusedBundlePath(folder, utcStamp(new Date()));
         const files = await writeBundle(
           path,
           translator(options.language()),
@@ -95,6 +96,13 @@ function runtimeVersions(): Record<string, string> {
     chrome?: string;
   };
   return { ...(electron ? { electron } : {}), ...(chrome ? { chrome } : {}) };
+}
+
+/** A second bundle within the same second gets `-2`, `-3`…: an earlier one is never overwritten. */
+export function unusedBundlePath(folder: string, stamp: string): string {
+  let path = join(folder, `eimza-destek-${stamp}.zip`);
+  for (let n = 2; existsSync(path); n++) path = join(folder, `eimza-destek-${stamp}-${n}.zip`);
+  return path;
 }
 
 /** `20261125-064500Z`: sortable, and valid in file names on every OS (no colons). */

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPki, createTestTokens, type TestPki, type TestTokens } from '@eimza/testpki';
 import { isTokenError, openTokenService, type TokenService } from '@eimza/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-import { createDiagnosticsService } from '../../src/services/diagnostics.js';
+import { createDiagnosticsService, unusedBundlePath } from '../../src/services/diagnostics.js';
 import type { DiagnosticsView, Language } from '../../src/shared/ipc.js';
 import { startApi, tempDir, type TestApi } from '../support/api.js';
 
@@ -144,6 +145,19 @@ describe('desktop diagnostics', () => {
     });
     expect(check(view, 'token', /^Kart EIMZA-RSA .*: PIN Tamam$/).status).toBe('OK');
     expect(view.checks.some((c) => c.area === 'clock')).toBe(false);
+  });
+
+  it('a bundle saved within the same second as earlier ones gets the next free name', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'eimza-bundle-names-'));
+    try {
+      const stamp = '20261125-064500Z';
+      expect(unusedBundlePath(folder, stamp)).toBe(join(folder, `eimza-destek-${stamp}.zip`));
+      writeFileSync(join(folder, `eimza-destek-${stamp}.zip`), '');
+      writeFileSync(join(folder, `eimza-destek-${stamp}-2.zip`), '');
+      expect(unusedBundlePath(folder, stamp)).toBe(join(folder, `eimza-destek-${stamp}-3.zip`));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('saveBundle: a readable zip in <stateDir>/support with no PIN, PUK or key in any byte', async () => {
