@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupVerificationCode } from '@eimza/protocol';
-import type { RunningTestPki, TestTokens } from '@eimza/testpki';
+import { DEFAULT_TEST_TOKENS, type RunningTestPki, type TestTokens } from '@eimza/testpki';
 import type { TokenService } from '@eimza/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_FILE } from '../../src/services/index.js';
@@ -32,15 +32,14 @@ beforeAll(async () => {
   stack = await startSoftHsmStack('main', {
     pin: PIN,
     puk: PUK,
+    // The two demo cards (Ahmet's RSA, Ayşe's EC) and a revoked one of Ayşe's.
     tokens: [
-      { label: 'EIMZA-RSA', keyType: 'rsa2048', tckn: AHMET, name: 'AHMET YILMAZ', ca: 'rsa' },
-      { label: 'EIMZA-EC', keyType: 'ec-p256', tckn: AYSE, name: 'AYŞE KAYA', ca: 'ec' },
+      ...DEFAULT_TEST_TOKENS,
       {
         label: 'EIMZA-REVOKED',
         keyType: 'ec-p256',
         tckn: AYSE,
         name: 'AYŞE KAYA',
-        ca: 'ec',
         variant: 'revoked',
       },
     ],
