@@ -69,7 +69,7 @@ beforeAll(async () => {
   mkdirSync(join(state, 'logs'), { recursive: true });
   writeFileSync(join(state, 'logs', 'eimza.log'), '{"level":30,"msg":"signing flow started"}\n');
   env = baseEnv({ SOFTHSM2_CONF: tokens.confPath, EIMZA_STATE_DIR: state });
-  api = await startApi(work, pki, 'doctor');
+  api = await startApi(work, pki.pki, 'doctor');
 }, 240_000);
 
 afterAll(async () => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
     ],
   });
   env = baseEnv({ SOFTHSM2_CONF: tokens.confPath, EIMZA_STATE_DIR: join(work, 'state') });
-  api = await startApi(work, pki, 'main');
+  api = await startApi(work, pki.pki, 'main');
   apps.push(api.app);
 }, 240_000);
 
@@ -291,7 +291,7 @@ describe('eimza sign against the real API', () => {
   });
 
   it('the session expires while the PIN is awaited: state expired, exit 9', async () => {
-    const short = await startApi(work, pki, 'short', { sessionTtlSeconds: 3 });
+    const short = await startApi(work, pki.pki, 'short', { sessionTtlSeconds: 3 });
     apps.push(short.app);
     const session = await createSession(short.url, { purpose: 'login', tckn: AHMET });
     const run = live([
@@ -311,7 +311,7 @@ describe('eimza sign against the real API', () => {
   });
 
   it('the server stops after the challenge loaded: typed failure, exit 10, nothing submitted', async () => {
-    const doomed = await startApi(work, pki, 'doomed');
+    const doomed = await startApi(work, pki.pki, 'doomed');
     const session = await createSession(doomed.url, { purpose: 'login', tckn: AHMET });
     const run = live([
       'sign',
@@ -330,7 +330,7 @@ describe('eimza sign against the real API', () => {
     expect(result.stderr).toContain('(ECONNREFUSED)');
     expect(result.stdout).not.toContain('İmzalandı');
     // The same database, read again: the session never received a signature.
-    const reopened = await startApi(work, pki, 'doomed');
+    const reopened = await startApi(work, pki.pki, 'doomed');
     apps.push(reopened.app);
     expect(await sessionState(reopened.app, session)).toMatchObject({ state: 'pending' });
   });

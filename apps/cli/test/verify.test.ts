@@ -43,7 +43,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'doc.txt'), DOCUMENT);
   writeFileSync(join(work, 'tampered.txt'), DOCUMENT.replace('onaylıyorum', 'reddediyorum'));
   writeFileSync(join(work, 'doc.p7s'), cms);
-  api = await startApi(work, pki, 'verify');
+  api = await startApi(work, pki.pki, 'verify');
 }, 240_000);
 
 afterAll(async () => {

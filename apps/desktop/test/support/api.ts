@@ -1,107 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, createValidator, type ApiConfig } from '@eimza/api';
-import { testConfig } from '@eimza/api/testing';
-import type { TestPki } from '@eimza/testpki';
-import type { FastifyInstance } from 'fastify';
+
+export {
+  startTestApi as startApi,
+  createSession,
+  sessionState,
+  type CreatedSession,
+  type TestApi,
+} from '@eimza/api/testing';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** The real API on one loopback port that can be stopped and started again (same database). */
-export interface TestApi {
-  /** `http://127.0.0.1:<port>` (no trailing slash): the same across restarts. */
-  readonly url: string;
-  readonly port: number;
-  /** The running instance (throws while stopped). */
-  readonly app: FastifyInstance;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-/** The real API (buildApp, SQLite in `work`) on 127.0.0.1, trusting the test PKI's roots and issuing CAs. */
-export async function startApi(
-  work: string,
-  pki: TestPki,
-  name: string,
-  overrides: Partial<ApiConfig> = {},
-): Promise<TestApi> {
-  const anchors = join(work, `${name}-anchors.pem`);
-  writeFileSync(
-    anchors,
-    pki
-      .anchors()
-      .map((a) => a.pem)
-      .join('\n'),
-  );
-  const intermediates = join(work, `${name}-intermediates.pem`);
-  writeFileSync(intermediates, [pki.issuingCa('rsa').pem, pki.issuingCa('ec').pem].join('\n'));
-  const config = testConfig(
-    { kind: 'sqlite', path: join(work, `${name}.sqlite`) },
-    {
-      trustAnchors: [anchors],
-      trustIntermediates: [intermediates],
-      logLevel: 'silent',
-      ...overrides,
-    },
-  );
-  let running: FastifyInstance | undefined;
-  let port = 0;
-  const start = async () => {
-    if (running) return;
-    const app = await buildApp({ config, validator: createValidator(config)! });
-    await app.listen({ port, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('API has no address');
-    port = address.port;
-    running = app;
-  };
-  await start();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    get app() {
-      if (!running) throw new Error('the API is stopped');
-      return running;
-    },
-    async stop() {
-      const app = running;
-      running = undefined;
-      await app?.close();
-    },
-    start,
-  };
-}
-
-export interface CreatedSession {
-  sessionId: string;
-  verificationCode: string;
-  browserToken: string;
-}
-
-export async function createSession(
-  url: string,
-  body: Record<string, unknown>,
-): Promise<CreatedSession> {
-  const response = await fetch(`${url}/api/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST /sessions: ${response.status}`);
-  return (await response.json()) as CreatedSession;
-}
-
-export async function sessionState(
-  app: FastifyInstance,
-  session: CreatedSession,
-): Promise<Record<string, unknown>> {
-  const response = await app.inject({
-    method: 'GET',
-    url: `/api/v1/sessions/${session.sessionId}`,
-    headers: { authorization: `Bearer ${session.browserToken}` },
-  });
-  return response.json();
 }
