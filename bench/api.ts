@@ -7,12 +7,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keySigner, signCades } from '@eimza/cades';
-import { startTestPki, type SignerWithKey } from '@eimza/testpki';
+import { freePort, startTestPki, type SignerWithKey } from '@eimza/testpki';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -26,21 +25,6 @@ interface Created {
   readonly sessionId: string;
   readonly browserToken: string;
   readonly verificationCode: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function percentile(values: readonly number[], p: number): number {

@@ -1,10 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keySigner, signCades } from '@eimza/cades';
 import { testPkiDir } from '@eimza/state';
-import { loadOrCreatePki, savePki, startTestPki, type SignerWithKey } from '@eimza/testpki';
+import {
+  freePort,
+  loadOrCreatePki,
+  savePki,
+  startTestPki,
+  type SignerWithKey,
+} from '@eimza/testpki';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -14,14 +20,6 @@ import { createValidator } from '../src/validation.js';
 import { testConfig } from './support/app.js';
 
 const TCKN = '10000000146';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@eimza/testpki';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SubmissionGuard, createApiClient, createSigningFlow } from '@eimza/client';
@@ -11,14 +11,6 @@ import { displayAvailable, electronBinary } from '../../../scripts/electron-bina
 // `npm start` as a user runs it: scripts/start.mjs as a subprocess with stdin closed, a fresh
 // state folder and free ports; the demo tokens it provisions sign against the API it serves.
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function groupAlive(pgid: number): boolean {
   try {

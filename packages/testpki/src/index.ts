@@ -44,3 +44,4 @@ export { respondOcsp } from './ocsp.js';
 export { respondTimeStamp } from './tsa.js';
 /** The @peculiar/x509 namespace with its Reflect polyfill and Node WebCrypto provider set up. */
 export { x509 } from './x509.js';
+export { freePort } from './free-port.js';

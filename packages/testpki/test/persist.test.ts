@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createTestPki,
+  freePort,
   defaultDemoBaseUrl,
   loadOrCreatePki,
   loadPki,
@@ -14,17 +14,6 @@ import {
   type TestPki,
 } from '../src/index.js';
 import { openssl, scratch } from './openssl.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const work = scratch('persist');
 let port: number;

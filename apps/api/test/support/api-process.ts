@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { freePort } from '@eimza/testpki';
+
+export { freePort };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const OUTPUT_KEPT = 64 * 1024;
@@ -14,21 +17,6 @@ export interface ApiProcess {
   readonly exit: Promise<number | null>;
   /** SIGKILL, then waits for the exit. */
   kill(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /**
