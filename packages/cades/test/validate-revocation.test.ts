@@ -12,7 +12,7 @@ import {
   validateCades,
   type ValidateCadesOptions,
 } from '../src/index.js';
-import { startLivePki, type LivePki } from './validate-support.js';
+import { expectOutcome, startLivePki, type LivePki } from './validate-support.js';
 
 const CONTENT = new TextEncoder().encode('Başvuru formundaki bilgilerin doğruluğunu onaylıyorum.');
 
@@ -68,13 +68,6 @@ function validate(cms: Uint8Array, extra: Partial<ValidateCadesOptions> = {}): P
     revocation: { mode: 'require', cache: new RevocationCache() },
     ...extra,
   });
-}
-
-function expectOutcome(r: Report, indication: Report['indication'], sub?: string): void {
-  const failed = r.checks.find((c) => !c.passed);
-  const msg = JSON.stringify({ indication: r.indication, sub: r.subIndication, failed }, null, 1);
-  expect(r.indication, msg).toBe(indication);
-  expect(r.subIndication, msg).toBe(sub);
 }
 
 const detailOf = (r: Report, name: string): string =>

@@ -4,7 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createHash, sign as nodeSign, KeyObject } from 'node:crypto';
+import type { Report } from '@eimza/protocol';
 import { createPkiRequestHandler, createTestPki, type TestPki } from '@eimza/testpki';
+import { expect } from 'vitest';
 import { readTlv, type Tlv } from '../src/der/reader.js';
 import { encodeTlv } from '../src/der/writer.js';
 
@@ -166,4 +168,12 @@ export async function startLivePki(): Promise<LivePki> {
       server.closeAllConnections();
     });
   return state;
+}
+
+/** Asserts a report's indication and sub-indication, printing the first failed check otherwise. */
+export function expectOutcome(r: Report, indication: Report['indication'], sub?: string): void {
+  const failed = r.checks.find((c) => !c.passed);
+  const msg = JSON.stringify({ indication: r.indication, sub: r.subIndication, failed }, null, 1);
+  expect(r.indication, msg).toBe(indication);
+  expect(r.subIndication, msg).toBe(sub);
 }

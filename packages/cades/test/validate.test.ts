@@ -26,6 +26,7 @@ import {
   signerInfoOf,
   startLivePki,
   type LivePki,
+  expectOutcome,
 } from './validate-support.js';
 
 const CONTENT = new TextEncoder().encode(
@@ -86,13 +87,6 @@ function validate(cms: Uint8Array, extra: Partial<ValidateCadesOptions> = {}): P
     revocation: { mode: 'require', cache: new RevocationCache() },
     ...extra,
   });
-}
-
-function expectOutcome(r: Report, indication: Report['indication'], sub?: string): void {
-  const failed = r.checks.find((c) => !c.passed);
-  const msg = JSON.stringify({ indication: r.indication, sub: r.subIndication, failed }, null, 1);
-  expect(r.indication, msg).toBe(indication);
-  expect(r.subIndication, msg).toBe(sub);
 }
 
 function flipByte(b: Uint8Array, offset: number): Uint8Array {
