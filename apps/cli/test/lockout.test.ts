@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(unavailable !== undefined)(
-  `PIN lockout on openCryptoki (skipped: ${unavailable ?? 'n/a'})`,
+  `PIN lockout on openCryptoki${unavailable ? ` (skipped: ${unavailable})` : ''}`,
   () => {
     it('counts down with the token flags, locks, refuses the right PIN with exit 4, and unlocks with the PUK', async () => {
       const first = await sign(WRONG);

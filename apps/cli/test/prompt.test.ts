@@ -6,6 +6,9 @@ import { createTestTokens, type TestTokens } from '@eimza/testpki';
 import { baseEnv, buildCli, tempDir } from './harness.js';
 
 const SCRIPT = '/usr/bin/script';
+const noTerminal = !existsSync(SCRIPT);
+const title = (name: string) =>
+  noTerminal ? `${name} (skipped: util-linux script missing at ${SCRIPT})` : name;
 const NEW_PIN = '557713';
 
 let cli: { binary: string; cleanup: () => void };
@@ -63,69 +66,60 @@ afterAll(() => {
 });
 
 describe('interactive prompts on a terminal', () => {
-  it.skipIf(!existsSync(SCRIPT))(
-    'changes the PIN through masked prompts (skipped: util-linux script missing)',
-    async () => {
-      const args = [
-        '--no-discovery',
-        '--module',
-        tokens.modulePath,
-        'pin',
-        'change',
-        '--token',
-        'EIMZA-EC',
-      ];
-      const { code, screen } = await onTerminal(args, [
-        ['Mevcut PIN:', tokens.pin],
-        ['Yeni PIN:', NEW_PIN],
-        ['Yeni PIN (tekrar):', NEW_PIN],
-      ]);
-      expect(screen).toContain('PIN değiştirildi');
-      expect(code).toBe(0);
-      expect(screen).not.toContain(tokens.pin);
-      expect(screen).not.toContain(NEW_PIN);
-      expect(screen).toContain('******');
-    },
-  );
+  it.skipIf(noTerminal)(title('changes the PIN through masked prompts'), async () => {
+    const args = [
+      '--no-discovery',
+      '--module',
+      tokens.modulePath,
+      'pin',
+      'change',
+      '--token',
+      'EIMZA-EC',
+    ];
+    const { code, screen } = await onTerminal(args, [
+      ['Mevcut PIN:', tokens.pin],
+      ['Yeni PIN:', NEW_PIN],
+      ['Yeni PIN (tekrar):', NEW_PIN],
+    ]);
+    expect(screen).toContain('PIN değiştirildi');
+    expect(code).toBe(0);
+    expect(screen).not.toContain(tokens.pin);
+    expect(screen).not.toContain(NEW_PIN);
+    expect(screen).toContain('******');
+  });
 
-  it.skipIf(!existsSync(SCRIPT))(
-    'refuses differing new PINs with exit 1 (skipped: util-linux script missing)',
-    async () => {
-      const args = [
-        '--no-discovery',
-        '--module',
-        tokens.modulePath,
-        'pin',
-        'change',
-        '--token',
-        'EIMZA-RSA',
-      ];
-      const { code, screen } = await onTerminal(args, [
-        ['Mevcut PIN:', tokens.pin],
-        ['Yeni PIN:', NEW_PIN],
-        ['Yeni PIN (tekrar):', '000000'],
-      ]);
-      expect(code).toBe(1);
-      expect(screen).toContain('Yeni PIN ve tekrarı aynı değil');
-    },
-  );
+  it.skipIf(noTerminal)(title('refuses differing new PINs with exit 1'), async () => {
+    const args = [
+      '--no-discovery',
+      '--module',
+      tokens.modulePath,
+      'pin',
+      'change',
+      '--token',
+      'EIMZA-RSA',
+    ];
+    const { code, screen } = await onTerminal(args, [
+      ['Mevcut PIN:', tokens.pin],
+      ['Yeni PIN:', NEW_PIN],
+      ['Yeni PIN (tekrar):', '000000'],
+    ]);
+    expect(code).toBe(1);
+    expect(screen).toContain('Yeni PIN ve tekrarı aynı değil');
+  });
 
-  it.skipIf(!existsSync(SCRIPT))(
-    'colours a terminal, but not with NO_COLOR (skipped: util-linux script missing)',
-    async () => {
-      const args = ['--no-discovery', '--module', tokens.modulePath, 'tokens'];
-      const coloured = await onTerminal(args, [], {});
-      expect(coloured.code).toBe(0);
-      expect(coloured.screen).toContain('\u001b[');
-      const plain = await onTerminal(args, [], { NO_COLOR: '1' });
-      expect(plain.code).toBe(0);
-      expect(plain.screen).toContain('EIMZA-RSA');
-      expect(plain.screen).not.toContain('\u001b[');
-    },
-  );
+  it.skipIf(noTerminal)(title('colours a terminal, but not with NO_COLOR'), async () => {
+    const args = ['--no-discovery', '--module', tokens.modulePath, 'tokens'];
+    const coloured = await onTerminal(args, [], {});
+    expect(coloured.code).toBe(0);
+    expect(coloured.screen).toContain('\u001b[');
+    const plain = await onTerminal(args, [], { NO_COLOR: '1' });
+    expect(plain.code).toBe(0);
+    expect(plain.screen).toContain('EIMZA-RSA');
+    expect(plain.screen).not.toContain('\u001b[');
+  });
 
-  it.skipIf(!existsSync(SCRIPT))(
-    'exits 130 when the user presses Ctrl+C at the PIN prompt (skipped: util-linux script missing)',
+  it.skipIf(noTerminal)(
+    title('exits 130 when the user presses Ctrl+C at the PIN prompt'),
     async () => {
       const args = [
         '--no-discovery',
