@@ -11,6 +11,7 @@ import {
   decodeOid,
   decodeSmallInt,
   decodeTime,
+  expectTag,
   explicitInner,
   readSingle,
   serialHex,
@@ -85,15 +86,127 @@ const HANDLED = new Set<string>([
   OID.ocspNoCheck,
 ]);
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 function uri(gn: Tlv): string | undefined {
   return gn.tag === ctxPrim(6)
     ? Buffer.from(gn.buf.buffer, gn.buf.byteOffset + gn.valueStart, gn.length).toString('latin1')
     : undefined;
 }
 
-function parseExtension(out: Mutable<Certificate>, oid: string, value: Tlv): void {
+function crlUrlsOf(value: Tlv): string[] {
+  const urls: string[] = [];
+  for (const dp of children(value)) {
+    const name = new Cursor(dp, Tag.SEQUENCE).optional(ctx(0));
+    if (!name) continue;
+    const full = readSingle(name.value);
+    if (full.tag !== ctx(0)) continue;
+    for (const gn of children(full)) {
+      const u = uri(gn);
+      if (u) urls.push(u);
+    }
+  }
+  return urls;
+}
+
+function ocspUrlsOf(value: Tlv): string[] {
+  const urls: string[] = [];
+  for (const ad of children(value)) {
+    const c = new Cursor(ad, Tag.SEQUENCE);
+    const method = decodeOid(c.next(Tag.OID));
+    const u = uri(c.next());
+    if (method === OID.adOcsp && u) urls.push(u);
+  }
+  return urls;
+}
+
+const policiesOf = (value: Tlv): string[] =>
+  children(value).map((pi) => decodeOid(new Cursor(pi, Tag.SEQUENCE).next(Tag.OID)));
+
+const hasQcCompliance = (value: Tlv): boolean =>
+  children(value).some(
+    (st) => decodeOid(new Cursor(st, Tag.SEQUENCE).next(Tag.OID)) === OID.qcCompliance,
+  );
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * A parsed certificate. What every validation reads is decoded at once; the extensions only
+ * some checks read (policies, QC statements, extended key usage, OCSP and CRL locations) are
+ * decoded on first use, and a malformed one fails the check that reads it. Most validations of
+ * a signer certificate never read them: CA certificates are cached and revocation answers too.
+ */
+class ParsedCertificate implements Certificate {
+  readonly serialHex: string;
+  basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
+  keyUsage?: number;
+  subjectKeyId?: Uint8Array;
+  authorityKeyId?: Uint8Array;
+  ocspNoCheck = false;
+  unknownCritical: readonly string[] = NONE;
+  /** Extension values decoded on first use. */
+  ekuTlv?: Tlv;
+  policiesTlv?: Tlv;
+  crlTlv?: Tlv;
+  aiaTlv?: Tlv;
+  qcTlv?: Tlv;
+  private idText?: string;
+  private decoded?: {
+    extKeyUsage?: readonly string[];
+    policies?: readonly string[];
+    crlUrls?: readonly string[];
+    ocspUrls?: readonly string[];
+    qcCompliance?: boolean;
+  };
+
+  constructor(
+    readonly der: Uint8Array,
+    readonly sha256: Buffer,
+    readonly tbs: Uint8Array,
+    readonly signatureAlgorithm: AlgorithmIdentifier,
+    readonly signature: Uint8Array,
+    readonly version: number,
+    readonly serial: Uint8Array,
+    readonly issuer: Uint8Array,
+    readonly subject: Uint8Array,
+    readonly notBefore: Date,
+    readonly notAfter: Date,
+    readonly spki: Uint8Array,
+    readonly key: KeyInfo,
+  ) {
+    this.serialHex = serialHex(serial);
+  }
+
+  get id(): string {
+    return (this.idText ??= this.sha256.toString('base64'));
+  }
+
+  get extKeyUsage(): readonly string[] | undefined {
+    const d = (this.decoded ??= {});
+    if (this.ekuTlv && !d.extKeyUsage) d.extKeyUsage = children(this.ekuTlv).map(decodeOid);
+    return d.extKeyUsage;
+  }
+
+  get policies(): readonly string[] {
+    const d = (this.decoded ??= {});
+    return (d.policies ??= this.policiesTlv ? policiesOf(this.policiesTlv) : NONE);
+  }
+
+  get crlUrls(): readonly string[] {
+    const d = (this.decoded ??= {});
+    return (d.crlUrls ??= this.crlTlv ? crlUrlsOf(this.crlTlv) : NONE);
+  }
+
+  get ocspUrls(): readonly string[] {
+    const d = (this.decoded ??= {});
+    return (d.ocspUrls ??= this.aiaTlv ? ocspUrlsOf(this.aiaTlv) : NONE);
+  }
+
+  get qcCompliance(): boolean {
+    const d = (this.decoded ??= {});
+    return (d.qcCompliance ??= this.qcTlv ? hasQcCompliance(this.qcTlv) : false);
+  }
+}
+
+function readExtension(out: ParsedCertificate, oid: string, value: Tlv): void {
   switch (oid) {
     case OID.basicConstraints: {
       const c = new Cursor(value, Tag.SEQUENCE);
@@ -115,9 +228,6 @@ function parseExtension(out: Mutable<Certificate>, oid: string, value: Tlv): voi
       out.keyUsage = bits;
       return;
     }
-    case OID.extKeyUsage:
-      out.extKeyUsage = children(value).map(decodeOid);
-      return;
     case OID.subjectKeyIdentifier:
       if (value.tag !== Tag.OCTET_STRING) throw new DerError('bad subjectKeyIdentifier');
       out.subjectKeyId = value.value;
@@ -128,44 +238,23 @@ function parseExtension(out: Mutable<Certificate>, oid: string, value: Tlv): voi
       if (kid) out.authorityKeyId = kid.value;
       return;
     }
-    case OID.certificatePolicies:
-      out.policies = children(value).map((pi) =>
-        decodeOid(new Cursor(pi, Tag.SEQUENCE).next(Tag.OID)),
-      );
-      return;
-    case OID.crlDistributionPoints: {
-      const urls: string[] = [];
-      for (const dp of children(value)) {
-        const name = new Cursor(dp, Tag.SEQUENCE).optional(ctx(0));
-        if (!name) continue;
-        const full = readSingle(name.value);
-        if (full.tag !== ctx(0)) continue;
-        for (const gn of children(full)) {
-          const u = uri(gn);
-          if (u) urls.push(u);
-        }
-      }
-      out.crlUrls = urls;
-      return;
-    }
-    case OID.authorityInfoAccess: {
-      const urls: string[] = [];
-      for (const ad of children(value)) {
-        const c = new Cursor(ad, Tag.SEQUENCE);
-        const method = decodeOid(c.next(Tag.OID));
-        const u = uri(c.next());
-        if (method === OID.adOcsp && u) urls.push(u);
-      }
-      out.ocspUrls = urls;
-      return;
-    }
-    case OID.qcStatements:
-      out.qcCompliance = children(value).some(
-        (st) => decodeOid(new Cursor(st, Tag.SEQUENCE).next(Tag.OID)) === OID.qcCompliance,
-      );
-      return;
     case OID.ocspNoCheck:
       out.ocspNoCheck = true;
+      return;
+    case OID.extKeyUsage:
+      out.ekuTlv = expectTag(value, Tag.SEQUENCE);
+      return;
+    case OID.certificatePolicies:
+      out.policiesTlv = expectTag(value, Tag.SEQUENCE);
+      return;
+    case OID.crlDistributionPoints:
+      out.crlTlv = expectTag(value, Tag.SEQUENCE);
+      return;
+    case OID.authorityInfoAccess:
+      out.aiaTlv = expectTag(value, Tag.SEQUENCE);
+      return;
+    case OID.qcStatements:
+      out.qcTlv = expectTag(value, Tag.SEQUENCE);
       return;
   }
 }
@@ -195,34 +284,25 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
   const spkiTlv = c.next(Tag.SEQUENCE);
   c.optional(ctxPrim(1));
   c.optional(ctxPrim(2));
-  const hash = sha256 ?? digest('sha256', der);
-  const out: Mutable<Certificate> = {
+  const out = new ParsedCertificate(
     der,
-    sha256: hash,
-    id: hash.toString('base64'),
-    tbs: tbsTlv.der,
+    sha256 ?? digest('sha256', der),
+    tbsTlv.der,
     signatureAlgorithm,
-    signature: sigBits.bytes,
+    sigBits.bytes,
     version,
-    serial: serialTlv.value,
-    serialHex: serialHex(serialTlv.value),
+    serialTlv.value,
     issuer,
     subject,
     notBefore,
     notAfter,
-    spki: spkiTlv.der,
-    key: readKeyInfo(spkiTlv),
-    ocspUrls: [],
-    crlUrls: [],
-    policies: [],
-    qcCompliance: false,
-    ocspNoCheck: false,
-    unknownCritical: [],
-  };
+    spkiTlv.der,
+    readKeyInfo(spkiTlv),
+  );
   const extsTlv = c.optional(ctx(3));
   c.end();
   if (extsTlv) {
-    const critical: string[] = [];
+    let critical: string[] | undefined;
     const seen = new Set<string>();
     for (const ext of children(explicitInner(extsTlv, Tag.SEQUENCE))) {
       const e = new Cursor(ext, Tag.SEQUENCE);
@@ -233,10 +313,10 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
       const isCritical = crit ? decodeBoolean(crit) : false;
       const value = e.next(Tag.OCTET_STRING);
       e.end();
-      if (HANDLED.has(oid)) parseExtension(out, oid, explicitInner(value));
-      else if (isCritical) critical.push(oid);
+      if (HANDLED.has(oid)) readExtension(out, oid, explicitInner(value));
+      else if (isCritical) (critical ??= []).push(oid);
     }
-    out.unknownCritical = critical;
+    if (critical) out.unknownCritical = critical;
   }
   return out;
 }

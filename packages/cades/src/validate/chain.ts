@@ -75,6 +75,11 @@ interface PathSearch {
   readonly path: Certificate[];
 }
 
+function onPath(path: readonly Certificate[], cert: Certificate): boolean {
+  for (const p of path) if (p === cert || bytesEqual(p.sha256, cert.sha256)) return true;
+  return false;
+}
+
 function extend(s: PathSearch, cert: Certificate): boolean {
   if (s.trust.isAnchor(cert)) return true;
   if (s.path.length > MAX_DEPTH) return false;
@@ -84,7 +89,7 @@ function extend(s: PathSearch, cert: Certificate): boolean {
     candidates.sort((a, b) => Number(s.trust.isAnchor(b)) - Number(s.trust.isAnchor(a)));
   }
   for (const cand of candidates) {
-    if (s.path.some((p) => p.id === cand.id) || !isIssuedBy(cert, cand, s.policy)) continue;
+    if (onPath(s.path, cand) || !isIssuedBy(cert, cand, s.policy)) continue;
     s.path.push(cand);
     if (extend(s, cand)) return true;
     s.path.pop();
@@ -180,7 +185,16 @@ export function validateChain(
   at: Date,
   policy: AlgorithmPolicy,
 ): ChainResult {
-  const path = buildPath(leaf, pool, trust, policy);
+  return judgeChain(leaf, buildPath(leaf, pool, trust, policy), at, trust);
+}
+
+/** The chain verdict at `at` for a path found by buildPath (undefined: none was found). */
+export function judgeChain(
+  leaf: Certificate,
+  path: readonly Certificate[] | undefined,
+  at: Date,
+  trust: TrustStore,
+): ChainResult {
   if (!path) {
     return {
       ok: false,

@@ -32,7 +32,8 @@ function filesIn(dir: string): string[] {
  * (CA certificates the validator may use to complete a chain the CMS does not carry).
  */
 export class TrustStore {
-  private readonly anchorIds = new Set<string>();
+  /** Anchors by the first four bytes of their SHA-256: no base64 id to build per lookup. */
+  private readonly anchorsByHash = new Map<number, Certificate[]>();
   /** By the hash of the subject Name's DER; a bucket may (rarely) hold other names too. */
   private readonly bySubject = new Map<number, Certificate[]>();
   readonly anchors: Certificate[] = [];
@@ -63,8 +64,11 @@ export class TrustStore {
 
   addAnchor(der: Uint8Array): Certificate {
     const cert = parseCertificate(der);
-    if (!this.anchorIds.has(cert.id)) {
-      this.anchorIds.add(cert.id);
+    if (!this.isAnchor(cert)) {
+      const k = cert.sha256.readUInt32BE(0);
+      const list = this.anchorsByHash.get(k);
+      if (list) list.push(cert);
+      else this.anchorsByHash.set(k, [cert]);
       this.anchors.push(cert);
       this.index(cert);
     }
@@ -79,7 +83,10 @@ export class TrustStore {
   }
 
   isAnchor(cert: Certificate): boolean {
-    return this.anchorIds.has(cert.id);
+    const list = this.anchorsByHash.get(cert.sha256.readUInt32BE(0));
+    if (list)
+      for (const a of list) if (a === cert || bytesEqual(a.sha256, cert.sha256)) return true;
+    return false;
   }
 
   /** Anchors and intermediates whose subject is `issuerName` (DER). */
