@@ -519,6 +519,21 @@ export class TestPki {
   }
 }
 
+/**
+ * A responder's revocation pointer: id-pkix-ocsp-nocheck (the default), or, for a checked
+ * responder, the CRL of the issuing CA it answers for.
+ */
+function responderRevocationExtension(
+  blueprint: EntityBlueprint,
+  baseUrl: string,
+  checked: readonly CaKind[],
+): x509.Extension {
+  const ca = AUTHORITY_IDS.find((id) => AUTHORITIES[id].ocspSigner === blueprint.name);
+  if (ca === undefined || !(checked as readonly string[]).includes(ca))
+    return ocspNoCheckExtension();
+  return new x509.CRLDistributionPointsExtension([pkiUrls(baseUrl).crl(ca)], false);
+}
+
 function extensionsFor(blueprint: EntityBlueprint): x509.Extension[] {
   switch (blueprint.role) {
     case 'root':
@@ -536,7 +551,6 @@ function extensionsFor(blueprint: EntityBlueprint): x509.Extension[] {
       return [
         new x509.KeyUsagesExtension(KeyUsage.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([OID.ocspSigning], false),
-        ocspNoCheckExtension(),
       ];
     case 'tsa':
       return [
@@ -577,11 +591,15 @@ async function createEntity(
   issuer: PkiEntity | undefined,
   now: number,
   baseUrl: string,
+  checkedResponders: readonly CaKind[],
 ): Promise<PkiEntity> {
   const signingKey = issuer?.privateKey ?? keys.privateKey;
   const hash = issuer?.blueprint.hash ?? blueprint.hash;
   const extensions = [
     ...extensionsFor(blueprint),
+    ...(blueprint.role === 'ocsp'
+      ? [responderRevocationExtension(blueprint, baseUrl, checkedResponders)]
+      : []),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false),
   ];
   if (issuer) {
@@ -625,7 +643,14 @@ export async function createTestPki(options: CreateTestPkiOptions = {}): Promise
     const issuer = blueprint.issuer ? entities.get(blueprint.issuer) : undefined;
     entities.set(
       blueprint.name,
-      await createEntity(blueprint, keys[index] as (typeof keys)[number], issuer, now, baseUrl),
+      await createEntity(
+        blueprint,
+        keys[index] as (typeof keys)[number],
+        issuer,
+        now,
+        baseUrl,
+        options.checkedOcspResponders ?? [],
+      ),
     );
   }
   return new TestPki({

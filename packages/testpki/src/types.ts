@@ -119,6 +119,13 @@ export interface CreateTestPkiOptions {
   baseUrl?: string;
   /** RSA root key size (default 2048 to keep generation fast). */
   rsaRootBits?: 2048 | 3072 | 4096;
+  /**
+   * Hierarchies whose delegated OCSP responder certificate carries no id-pkix-ocsp-nocheck but a
+   * CRL distribution point of its issuing CA (`urls.crl(ca)`), so that a client must check the
+   * responder's own revocation (RFC 6960 4.2.2.2.1); `revokeEntity('ocsp-rsa')` then lists it on
+   * that CRL. Default: none (every responder carries id-pkix-ocsp-nocheck).
+   */
+  checkedOcspResponders?: readonly CaKind[];
 }
 
 export type OcspCertStatus = 'good' | 'revoked' | 'unknown';

@@ -108,3 +108,75 @@ describe('OCSP nonce modes', () => {
     expect(pki.ocspNonceMode).toBe('echo');
   });
 });
+
+describe('a delegated OCSP responder without id-pkix-ocsp-nocheck', () => {
+  let checked: RunningTestPki;
+  const dir = scratch('responder');
+
+  beforeAll(async () => {
+    checked = await startTestPki({ checkedOcspResponders: ['rsa'] });
+  });
+
+  afterAll(async () => {
+    await checked?.close();
+  });
+
+  /** `openssl ocsp` for a new RSA signer, trusting the root and the CA, with CRL checking. */
+  async function signerOcsp(crlPem: string) {
+    const { pki } = checked;
+    const signer = await pki.issueSignerWithKey({ ca: 'rsa', tckn: '10000000146', name: 'A B' });
+    const caFile = dir.file('ca-rsa.pem', pki.issuingCa('rsa').pem);
+    // A PEM CAfile may carry CRLs too: OpenSSL then checks the responder certificate with them.
+    const store = dir.file(
+      'store.pem',
+      `${pki.root('rsa').pem}${pki.issuingCa('rsa').pem}${crlPem}`,
+    );
+    return openssl([
+      'ocsp',
+      '-issuer',
+      caFile,
+      '-cert',
+      dir.file('signer.pem', signer.certificate.pem),
+      '-url',
+      pki.urls.ocsp('rsa'),
+      '-CAfile',
+      store,
+      '-crl_check',
+    ]);
+  }
+
+  it('names its CA CRL instead of id-pkix-ocsp-nocheck; the other responders keep nocheck', async () => {
+    const { pki } = checked;
+    const rsa = dir.file('ocsp-rsa.pem', pki.ocspResponder('rsa').pem);
+    const text = (await openssl(['x509', '-in', rsa, '-noout', '-text'])).stdout;
+    expect(text).toContain('OCSP Signing');
+    expect(text).not.toContain('OCSP No Check');
+    expect(text).toContain(`URI:${pki.urls.crl('rsa')}`);
+    const ec = dir.file('ocsp-ec.pem', pki.ocspResponder('ec').pem);
+    expect((await openssl(['x509', '-in', ec, '-noout', '-text'])).stdout).toContain(
+      'OCSP No Check',
+    );
+  });
+
+  it('is listed on its CA CRL once revoked, and OpenSSL then refuses its responses', async () => {
+    const { pki } = checked;
+    const good = await signerOcsp(pki.crlPem(await pki.crl('rsa')));
+    expect(good.output).toContain('Response verify OK');
+
+    pki.revokeEntity('ocsp-rsa', new Date(Date.now() - 60_000));
+    const crlDer = await pki.crl('rsa');
+    const crlText = await openssl([
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      dir.file('ca-rsa.crl', crlDer),
+      '-noout',
+      '-text',
+    ]);
+    expect(crlText.stdout.toLowerCase()).toContain(pki.ocspResponder('rsa').serialHex);
+    const refused = await signerOcsp(pki.crlPem(crlDer));
+    expect(refused.output).toContain('Response Verify Failure');
+    expect(refused.output).toMatch(/certificate revoked/i);
+  });
+});
