@@ -213,10 +213,8 @@ function readExtension(out: ParsedCertificate, oid: string, value: Tlv): void {
       const ca = c.optional(Tag.BOOLEAN);
       const pl = c.optional(Tag.INTEGER);
       c.end();
-      out.basicConstraints = {
-        cA: ca ? decodeBoolean(ca) : false,
-        ...(pl ? { pathLen: decodeSmallInt(pl) } : {}),
-      };
+      const cA = ca ? decodeBoolean(ca) : false;
+      out.basicConstraints = pl ? { cA, pathLen: decodeSmallInt(pl) } : { cA };
       return;
     }
     case OID.keyUsage: {
@@ -303,12 +301,13 @@ export function parseCertificate(der: Uint8Array, sha256?: Buffer): Certificate 
   c.end();
   if (extsTlv) {
     let critical: string[] | undefined;
-    const seen = new Set<string>();
+    // A dozen extensions at most in practice: a scan beats building a Set per certificate.
+    const seen: string[] = [];
     for (const ext of children(explicitInner(extsTlv, Tag.SEQUENCE))) {
       const e = new Cursor(ext, Tag.SEQUENCE);
       const oid = decodeOid(e.next(Tag.OID));
-      if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`);
-      seen.add(oid);
+      if (seen.includes(oid)) throw new DerError(`duplicate extension ${oid}`);
+      seen.push(oid);
       const crit = e.optional(Tag.BOOLEAN);
       const isCritical = crit ? decodeBoolean(crit) : false;
       const value = e.next(Tag.OCTET_STRING);

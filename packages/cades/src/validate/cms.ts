@@ -121,21 +121,18 @@ export function parseSignedData(der: Uint8Array): SignedData {
   const eContent = ec ? explicitInner(ec, Tag.OCTET_STRING).value : undefined;
   const certsTlv = c.optional(ctx(0));
   const certificates: Uint8Array[] = [];
+  let otherCerts = false;
   if (certsTlv) {
     for (const choice of children(certsTlv)) {
       // Attribute certificates and other choices carry no signing certificate.
       if (choice.tag === Tag.SEQUENCE) certificates.push(choice.der);
+      else otherCerts = true;
     }
   }
   c.optional(ctx(1));
   const signerInfos = children(c.next(Tag.SET)).map(readSignerInfo);
   c.end();
-  checkVersions(
-    version,
-    eContentType,
-    certsTlv !== undefined && certificates.length !== children(certsTlv).length,
-    signerInfos,
-  );
+  checkVersions(version, eContentType, otherCerts, signerInfos);
   return {
     version,
     digestAlgorithms,
