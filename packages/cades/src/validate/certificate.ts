@@ -128,6 +128,14 @@ const hasQcCompliance = (value: Tlv): boolean =>
 
 const NONE: readonly string[] = Object.freeze([]);
 
+interface Decoded {
+  extKeyUsage: readonly string[] | undefined;
+  policies: readonly string[];
+  crlUrls: readonly string[];
+  ocspUrls: readonly string[];
+  qcCompliance: boolean;
+}
+
 /**
  * A parsed certificate. What every validation reads is decoded at once; the extensions only
  * some checks read (policies, QC statements, extended key usage, OCSP and CRL locations) are
@@ -149,13 +157,7 @@ class ParsedCertificate implements Certificate {
   aiaTlv?: Tlv;
   qcTlv?: Tlv;
   private idText?: string;
-  private decoded?: {
-    extKeyUsage?: readonly string[];
-    policies?: readonly string[];
-    crlUrls?: readonly string[];
-    ocspUrls?: readonly string[];
-    qcCompliance?: boolean;
-  };
+  private decoded?: Partial<Decoded>;
 
   constructor(
     readonly der: Uint8Array,
@@ -180,29 +182,35 @@ class ParsedCertificate implements Certificate {
   }
 
   get extKeyUsage(): readonly string[] | undefined {
-    const d = (this.decoded ??= {});
-    if (this.ekuTlv && !d.extKeyUsage) d.extKeyUsage = children(this.ekuTlv).map(decodeOid);
-    return d.extKeyUsage;
+    return this.once('extKeyUsage', this.ekuTlv, (t) => children(t).map(decodeOid), undefined);
   }
 
   get policies(): readonly string[] {
-    const d = (this.decoded ??= {});
-    return (d.policies ??= this.policiesTlv ? policiesOf(this.policiesTlv) : NONE);
+    return this.once('policies', this.policiesTlv, policiesOf, NONE);
   }
 
   get crlUrls(): readonly string[] {
-    const d = (this.decoded ??= {});
-    return (d.crlUrls ??= this.crlTlv ? crlUrlsOf(this.crlTlv) : NONE);
+    return this.once('crlUrls', this.crlTlv, crlUrlsOf, NONE);
   }
 
   get ocspUrls(): readonly string[] {
-    const d = (this.decoded ??= {});
-    return (d.ocspUrls ??= this.aiaTlv ? ocspUrlsOf(this.aiaTlv) : NONE);
+    return this.once('ocspUrls', this.aiaTlv, ocspUrlsOf, NONE);
   }
 
   get qcCompliance(): boolean {
+    return this.once('qcCompliance', this.qcTlv, hasQcCompliance, false);
+  }
+
+  /** The extension's decoded value, decoded on the first call; `absent` without the extension. */
+  private once<K extends keyof Decoded>(
+    key: K,
+    tlv: Tlv | undefined,
+    decode: (t: Tlv) => Decoded[K],
+    absent: Decoded[K],
+  ): Decoded[K] {
     const d = (this.decoded ??= {});
-    return (d.qcCompliance ??= this.qcTlv ? hasQcCompliance(this.qcTlv) : false);
+    if (!(key in d)) d[key] = tlv ? decode(tlv) : absent;
+    return d[key] as Decoded[K];
   }
 }
 
@@ -340,10 +348,12 @@ export class CertificateCache {
     const hit = this.map.get(key);
     if (hit && bytesEqual(hit.der, der)) return hit;
     const cert = parseCertificate(der);
-    if (cert.basicConstraints?.cA) {
-      if (this.map.size >= this.limit) this.map.clear();
-      this.map.set(key, cert);
-    }
-    return cert;
+    if (!cert.basicConstraints?.cA) return cert;
+    // Parsed again from a copy: `der` is a view into the whole input (up to the CMS size
+    // limit), which the cache must not keep alive.
+    const own = parseCertificate(der.slice(), cert.sha256);
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(key, own);
+    return own;
   }
 }
