@@ -241,3 +241,109 @@ describe('revoked infrastructure', () => {
     reset();
   });
 });
+
+// RFC 6960 4.2.2.2.1: the RSA responder of this PKI carries no id-pkix-ocsp-nocheck but the CRL
+// of its CA; the EC responder keeps nocheck. The last test revokes the RSA responder.
+describe('delegated OCSP responder without id-pkix-ocsp-nocheck', () => {
+  let checked: LivePki;
+
+  beforeAll(async () => {
+    checked = await startLivePki({ checkedOcspResponders: ['rsa'] });
+  });
+
+  afterAll(async () => {
+    await checked?.close();
+  });
+
+  function checkedSigner(ca: 'rsa' | 'ec', variant: SignerVariant = 'valid') {
+    return checked.pki.issueSignerWithKey({
+      ca,
+      tckn: '10000000146',
+      name: 'AHMET YILMAZ',
+      variant,
+    });
+  }
+
+  function signChecked(s: SignerWithKey): Promise<Uint8Array> {
+    return signCades({
+      content: CONTENT,
+      certificate: s.certificate.der,
+      chain: [s.certificate.chain[0]!.der],
+      sign: keySigner(s.privateKey),
+    });
+  }
+
+  function validateChecked(cms: Uint8Array, cache = new RevocationCache()): Promise<Report> {
+    return validateCades({
+      cms,
+      content: CONTENT,
+      trust: TrustStore.fromPem(checked.pki.anchors().map((a) => a.pem)),
+      revocation: { mode: 'require', cache },
+    });
+  }
+
+  it('checks the responder on its CA CRL once, then answers from the cache', async () => {
+    const cms = await signChecked(await checkedSigner('rsa'));
+    const cache = new RevocationCache();
+    const before = { ...checked.requests };
+    const r = await validateChecked(cms, cache);
+    expectOutcome(r, 'TOTAL_PASSED');
+    expect(r.revocation).toMatchObject({ source: 'ocsp', status: 'good' });
+    expect(detailOf(r, 'revocation')).toMatch(
+      /^signer certificate: OCSP good from .*\/ocsp\/rsa, nonce echoed, responder certificate not revoked \(CRL from .*\/crl\/rsa\.crl: not listed\); CA certificate/,
+    );
+    expect(checked.requests.crl - before.crl).toBe(1);
+
+    const warm = { ...checked.requests };
+    expectOutcome(await validateChecked(cms, cache), 'TOTAL_PASSED');
+    expect(checked.requests).toEqual(warm);
+  });
+
+  it('fetches no CRL for a responder with id-pkix-ocsp-nocheck', async () => {
+    const before = checked.requests.crl;
+    const r = await validateChecked(await signChecked(await checkedSigner('ec')));
+    expectOutcome(r, 'TOTAL_PASSED');
+    expect(detailOf(r, 'revocation')).not.toMatch(/responder certificate/);
+    expect(checked.requests.crl).toBe(before);
+  });
+
+  it('refuses the OCSP answer when the responder CRL is unreachable (TRY_LATER)', async () => {
+    const cms = await signChecked(await checkedSigner('rsa'));
+    checked.crl = 'down';
+    try {
+      const r = await validateChecked(cms);
+      expectOutcome(r, 'INDETERMINATE', 'TRY_LATER');
+      expect(detailOf(r, 'revocation')).toMatch(
+        /^signer certificate: no revocation information: OCSP responder revocation unknown: CRL .*\/crl\/rsa\.crl: HTTP 503.*; CRL .*HTTP 503/,
+      );
+    } finally {
+      checked.crl = 'up';
+    }
+  });
+
+  it('refuses the answers of a revoked responder: the signer CRL decides', async () => {
+    const good = await signChecked(await checkedSigner('rsa'));
+    const revoked = await signChecked(await checkedSigner('rsa', 'revoked'));
+    checked.pki.revokeEntity('ocsp-rsa', new Date(Date.now() - 60_000));
+
+    const r = await validateChecked(good);
+    expectOutcome(r, 'TOTAL_PASSED');
+    expect(r.revocation).toMatchObject({ source: 'crl', status: 'good' });
+    expect(detailOf(r, 'revocation')).toMatch(
+      /^signer certificate: CRL from .*\/crl\/rsa\.crl: not listed \(OCSP: OCSP responder certificate revoked at .*Z \(CRL from .*\/crl\/rsa\.crl: revoked\)\)/,
+    );
+
+    const bad = await validateChecked(revoked);
+    expectOutcome(bad, 'TOTAL_FAILED', 'REVOKED');
+    expect(bad.revocation).toMatchObject({ source: 'crl', status: 'revoked' });
+
+    // No CRL at all: the revoked responder's 'good' must not pass either.
+    checked.crl = 'down';
+    try {
+      const down = await validateChecked(good);
+      expectOutcome(down, 'INDETERMINATE', 'TRY_LATER');
+    } finally {
+      checked.crl = 'up';
+    }
+  });
+});

@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createHash, sign as nodeSign, KeyObject } from 'node:crypto';
 import type { Report } from '@eimza/protocol';
-import { createPkiRequestHandler, createTestPki, type TestPki } from '@eimza/testpki';
+import {
+  createPkiRequestHandler,
+  createTestPki,
+  type CreateTestPkiOptions,
+  type TestPki,
+} from '@eimza/testpki';
 import { expect } from 'vitest';
 import { readTlv, type Tlv } from '../src/der/reader.js';
 import { encodeTlv } from '../src/der/writer.js';
@@ -113,7 +118,9 @@ function redirectToRogue(pki: TestPki, req: Uint8Array, kind: 'rsa' | 'ec'): Uin
   return encodeTree(root);
 }
 
-export async function startLivePki(): Promise<LivePki> {
+export async function startLivePki(
+  options: Omit<CreateTestPkiOptions, 'baseUrl'> = {},
+): Promise<LivePki> {
   // Filled once the PKI exists: its certificate URLs need the server's port first.
   const ready: { handler?: ReturnType<typeof createPkiRequestHandler>; pki?: TestPki } = {};
   const state: LivePki = {
@@ -159,7 +166,7 @@ export async function startLivePki(): Promise<LivePki> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.pki = await createTestPki({ baseUrl: state.url });
+  state.pki = await createTestPki({ ...options, baseUrl: state.url });
   ready.pki = state.pki;
   ready.handler = createPkiRequestHandler(state.pki);
   state.close = () =>

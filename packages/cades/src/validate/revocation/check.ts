@@ -44,7 +44,15 @@ export async function checkRevocation(
   if (hit) return { kind: 'answer', answer: hit, cached: true };
   const fresh = { ...DEFAULT_FRESHNESS, ...opts.freshness };
   const problems: string[] = [];
-  const ocsp = await checkOcsp(cert, issuer, now, fresh, policy, opts.ocspNonce ?? 'require');
+  const ocsp = await checkOcsp(
+    cert,
+    issuer,
+    now,
+    fresh,
+    policy,
+    opts.ocspNonce ?? 'require',
+    cache,
+  );
   if (ocsp.ok && ocsp.answer.status !== 'unknown') {
     cache.set(issuer.id, cert.serialHex, ocsp.answer);
     return { kind: 'answer', answer: ocsp.answer, cached: false };

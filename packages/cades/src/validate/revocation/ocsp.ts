@@ -25,7 +25,9 @@ import { parseCertificate, type Certificate } from '../certificate.js';
 import { isIssuedBy } from '../chain.js';
 import { publicKeyOf } from '../keys.js';
 import { OID } from '../oids.js';
+import type { RevocationCache } from './cache.js';
 import { fetchBytes } from './http.js';
+import { delegatedResponderStatus } from './responder-status.js';
 import {
   freshnessProblem,
   type FreshnessPolicy,
@@ -175,35 +177,41 @@ function matchesResponderId(cert: Certificate, r: BasicResponse): boolean {
   return r.responderByKey !== undefined && bytesEqual(sha1(cert.key.publicKey), r.responderByKey);
 }
 
-/** Checks that the response was signed by the CA itself or by a delegated responder it issued. */
-function responderProblem(
+/**
+ * The certificate that signed the response, when it is the CA itself or a delegated responder it
+ * issued (its own revocation is checked later, once the answer is otherwise usable).
+ */
+function signingResponder(
   r: BasicResponse,
   issuer: Certificate,
   now: Date,
   policy: AlgorithmPolicy,
-): string | undefined {
+): { readonly responder: Certificate } | { readonly problem: string } {
   const candidates: Certificate[] = [issuer];
   for (const der of r.certs) candidates.push(parseCertificate(der));
   const responder = candidates.find((c) => matchesResponderId(c, r));
-  if (!responder) return 'OCSP responder certificate not found';
+  if (!responder) return { problem: 'OCSP responder certificate not found' };
   if (responder.id !== issuer.id) {
     if (!isIssuedBy(responder, issuer, policy))
-      return 'OCSP responder not authorised: not issued by the certificate issuer';
+      return { problem: 'OCSP responder not authorised: not issued by the certificate issuer' };
     if (!responder.extKeyUsage?.includes(OID.kpOcspSigning))
-      return 'OCSP responder not authorised: no id-kp-OCSPSigning';
+      return { problem: 'OCSP responder not authorised: no id-kp-OCSPSigning' };
     const t = now.getTime();
     if (t < responder.notBefore.getTime() || t > responder.notAfter.getTime())
-      return 'OCSP responder certificate not valid now';
+      return { problem: 'OCSP responder certificate not valid now' };
   }
   const params = signatureParams(r.signatureAlgorithm);
   const weak = algorithmProblem(params, responder.key, policy);
-  if (weak) return `OCSP signature: ${weak}`;
+  if (weak) return { problem: `OCSP signature: ${weak}` };
   if (!verifySignature(params, publicKeyOf(responder), r.tbs, r.signature))
-    return 'OCSP response signature invalid';
-  return undefined;
+    return { problem: 'OCSP response signature invalid' };
+  return { responder };
 }
 
-/** Asks the certificate's OCSP responders (AIA) in turn. */
+/**
+ * Asks the certificate's OCSP responders (AIA) in turn. A delegated responder without
+ * id-pkix-ocsp-nocheck is itself checked against its issuer's CRL (through `cache`).
+ */
 export async function checkOcsp(
   cert: Certificate,
   issuer: Certificate,
@@ -211,6 +219,7 @@ export async function checkOcsp(
   fresh: FreshnessPolicy,
   policy: AlgorithmPolicy,
   noncePolicy: OcspNoncePolicy,
+  cache: RevocationCache,
 ): Promise<SourceResult> {
   if (cert.ocspUrls.length === 0) return { ok: false, detail: 'no OCSP URL in the certificate' };
   const problems: string[] = [];
@@ -222,9 +231,9 @@ export async function checkOcsp(
         contentType: 'application/ocsp-request',
       });
       const r = parseOcspResponse(body);
-      const who = responderProblem(r, issuer, now, policy);
-      if (who) {
-        problems.push(who);
+      const who = signingResponder(r, issuer, now, policy);
+      if ('problem' in who) {
+        problems.push(who.problem);
         continue;
       }
       const nonceProblem = !r.nonce
@@ -256,6 +265,22 @@ export async function checkOcsp(
         problems.push(`OCSP ${stale}`);
         continue;
       }
+      let responderNote = '';
+      if (who.responder.id !== issuer.id && !who.responder.ocspNoCheck) {
+        const status = await delegatedResponderStatus(
+          who.responder,
+          issuer,
+          now,
+          fresh,
+          policy,
+          cache,
+        );
+        if (!status.ok) {
+          problems.push(status.detail);
+          continue;
+        }
+        responderNote = `, ${status.detail}`;
+      }
       return {
         ok: true,
         answer: {
@@ -265,7 +290,7 @@ export async function checkOcsp(
           ...(single.revokedAt ? { revokedAt: single.revokedAt } : {}),
           thisUpdate: single.thisUpdate,
           ...(single.nextUpdate ? { nextUpdate: single.nextUpdate } : {}),
-          detail: `OCSP ${single.status} from ${url}${r.nonce ? ', nonce echoed' : ' (no nonce echoed; accepted)'}`,
+          detail: `OCSP ${single.status} from ${url}${r.nonce ? ', nonce echoed' : ' (no nonce echoed; accepted)'}${responderNote}`,
         },
       };
     } catch (e) {
