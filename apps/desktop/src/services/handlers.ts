@@ -18,7 +18,7 @@ import { DesktopError, logFieldsOf, toIpcError } from './errors.js';
 import { REQUEST_SCHEMAS } from './ipc-schemas.js';
 import { checkOrigin, originForSigning } from './origins.js';
 import { listTokenViews, type PinOperations } from './pin-operations.js';
-import type { SettingsStore, SettingsUpdate } from './settings.js';
+import { validateSettings, type SettingsStore, type SettingsUpdate } from './settings.js';
 import type { SigningController } from './signing-session.js';
 
 /** The Tanılama screen's service (diagnostics.ts). */
@@ -29,8 +29,13 @@ export interface DiagnosticsService {
 
 export interface HandlerDependencies {
   settings: SettingsStore;
-  /** Applies a saved change (re-open the token service, tell the renderer). */
-  settingsChanged: (previous: Settings, next: Settings) => Promise<void>;
+  /**
+   * Puts checked settings into effect before they are saved (re-opens the token service on new
+   * module paths); a throw refuses the change and nothing is saved.
+   */
+  applySettings: (settings: Settings) => Promise<void>;
+  /** Saved settings (the renderer is told). */
+  settingsSaved: (settings: Settings) => void;
   signing: SigningController;
   pins: PinOperations;
   tokens: () => TokenService;
@@ -74,11 +79,23 @@ export function createMainHandlers(deps: HandlerDependencies): MainHandlers {
   return {
     'app:info': handle('app:info', () => deps.appInfo()),
     'settings:get': handle('settings:get', () => deps.settings.get()),
-    'settings:update': handle('settings:update', async (change) => {
+    'settings:update': handle('settings:update', async (request) => {
+      const change = request as SettingsUpdate;
       const previous = deps.settings.get();
-      const next = deps.settings.update(change as SettingsUpdate);
-      await deps.settingsChanged(previous, next);
-      return next;
+      await deps.applySettings(validateSettings({ ...previous, ...change }));
+      let saved: Settings;
+      try {
+        saved = deps.settings.update(change);
+      } catch (error) {
+        await deps
+          .applySettings(previous)
+          .catch((undo: unknown) =>
+            deps.logger.warn(logFieldsOf(undo), 'settings not saved and not undone'),
+          );
+        throw error;
+      }
+      deps.settingsSaved(saved);
+      return saved;
     }),
     'origins:check': handle('origins:check', ({ origin }) =>
       checkOrigin(origin, deps.settings.get().allowedOrigins),

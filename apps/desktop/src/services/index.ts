@@ -12,7 +12,7 @@ import { createDesktopLogger } from './logger.js';
 import { createPinOperations, listTokenViews } from './pin-operations.js';
 import { openSettingsStore } from './settings.js';
 import { SigningController } from './signing-session.js';
-import { TokenHost, type OpenTokens } from './token-host.js';
+import { TokenHost, probeModule, type OpenTokens } from './token-host.js';
 
 export interface DesktopServicesOptions {
   /** Environment: EIMZA_STATE_DIR, LANG, EIMZA_API_URL, EIMZA_PKCS11_MODULE, SOFTHSM2_CONF. */
@@ -82,6 +82,7 @@ export async function createDesktopServices(
   const host = await TokenHost.open({
     ...(options.tokens ? { fixed: options.tokens } : {}),
     open: options.openTokens ?? ((modulePaths) => openTokenService({ modulePaths, env, logger })),
+    probe: (path) => probeModule(path, env, logger),
     modulePaths: settings.get().modulePaths,
     watchIntervalMs: options.watchIntervalMs ?? 1000,
     onTokensChanged: () => {
@@ -102,12 +103,8 @@ export async function createDesktopServices(
 
   const handlers = createMainHandlers({
     settings,
-    settingsChanged: async (previous, next) => {
-      if (JSON.stringify(previous.modulePaths) !== JSON.stringify(next.modulePaths)) {
-        await host.setModulePaths(next.modulePaths);
-      }
-      emit({ type: 'settings', settings: next });
-    },
+    applySettings: (next) => host.setModulePaths(next.modulePaths),
+    settingsSaved: (saved) => emit({ type: 'settings', settings: saved }),
     signing,
     pins,
     tokens,

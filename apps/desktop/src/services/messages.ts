@@ -11,6 +11,10 @@ type OwnCode = Exclude<DesktopErrorCode, ClientErrorCode>;
 export interface MessageParams {
   min?: number;
   max?: number;
+  /** A PKCS#11 module path the user gave. */
+  path?: string;
+  /** Why that module could not be used: no such file, or not a loadable PKCS#11 library. */
+  reason?: 'missing' | 'unusable';
 }
 
 type Template = LocalisedMessage | ((params: MessageParams) => LocalisedMessage);
@@ -59,9 +63,21 @@ const DESKTOP_MESSAGES: Record<OwnCode, Template> = {
     tr: 'PUK kilitlendi. Kartınızı veren kuruma başvurun.',
     en: 'The PUK is locked. Contact the authority that issued your card.',
   },
-  MODULE_NOT_FOUND: {
-    tr: 'Kart sürücüsü (PKCS#11 modülü) yüklenemedi. Ayarlardan modül yolunu kontrol edin.',
-    en: 'The card driver (PKCS#11 module) could not be loaded. Check the module path in the settings.',
+  MODULE_NOT_FOUND: ({ path, reason }) => {
+    if (path !== undefined && reason === 'missing')
+      return {
+        tr: `Kart sürücüsü (PKCS#11 modülü) bulunamadı: ${path} diye bir dosya yok. Yolu düzeltin.`,
+        en: `The card driver (PKCS#11 module) was not found: there is no file ${path}. Correct the path.`,
+      };
+    if (path !== undefined)
+      return {
+        tr: `${path} bir kart sürücüsü (PKCS#11 modülü) olarak yüklenemedi. Kartınızın sürücüsünün yolunu girin.`,
+        en: `${path} could not be loaded as a card driver (PKCS#11 module). Enter the path of your card’s driver.`,
+      };
+    return {
+      tr: 'Kart sürücüsü (PKCS#11 modülü) yüklenemedi. Ayarlardan modül yolunu kontrol edin.',
+      en: 'The card driver (PKCS#11 module) could not be loaded. Check the module path in the settings.',
+    };
   },
   SETTINGS_INVALID: {
     tr: 'Ayarlar geçersiz: adresler http(s) kökenleri, modül yolları tam yol olmalı.',

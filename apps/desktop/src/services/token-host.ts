@@ -1,12 +1,49 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { TokenEvent, TokenService } from '@eimza/token';
+import {
+  openTokenService,
+  type ModuleReport,
+  type TokenEvent,
+  type TokenService,
+} from '@eimza/token';
+import { DesktopError, logFieldsOf } from './errors.js';
 
 export type OpenTokens = (modulePaths: string[]) => Promise<TokenService>;
+
+/** What the token layer reports of one module path tried on its own. */
+export type ProbeModule = (path: string) => Promise<ModuleReport>;
+
+/**
+ * Loads `path` alone in a throwaway token service and reports what happened. A library the app
+ * already uses is found initialised and is not finalised again when the probe closes.
+ */
+export async function probeModule(
+  path: string,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<ModuleReport> {
+  const { EIMZA_PKCS11_MODULE: _others, ...own } = env;
+  const service = await openTokenService({
+    explicitOnly: true,
+    modulePaths: [path],
+    env: own,
+    logger,
+  });
+  try {
+    const [report] = service.modules();
+    if (!report) throw new Error('no module was tried');
+    return report;
+  } finally {
+    await service.close();
+  }
+}
 
 export interface TokenHostOptions {
   /** A service the caller owns: used as is, never re-opened or closed here. */
   fixed?: TokenService;
   open: OpenTokens;
+  /** Checks a newly added module path before the running service is given up for it. */
+  probe: ProbeModule;
   modulePaths: string[];
   watchIntervalMs: number;
   /** Called (coalesced) after cards were inserted or removed. */
@@ -43,18 +80,41 @@ export class TokenHost {
     return this.service;
   }
 
-  /** Loads the modules again when the extra module paths changed (a fixed service stays). */
+  /**
+   * Loads the modules again when the extra module paths changed (a fixed service stays). Every
+   * added path is tried on its own first: one that does not load is refused as MODULE_NOT_FOUND
+   * naming it, and the running service is kept as it is.
+   */
   async setModulePaths(modulePaths: string[]): Promise<void> {
     if (this.options.fixed || this.closed) return;
     if (JSON.stringify(modulePaths) === JSON.stringify(this.modulePaths)) return;
-    const next = await this.options.open(modulePaths);
-    const previous = this.service;
+    const added = modulePaths.filter((path) => !this.modulePaths.includes(path));
+    for (const path of added) await this.checkModule(path);
+
     this.stopWatch?.();
-    this.service = next;
-    this.modulePaths = [...modulePaths];
+    // Closed before the next one starts: a library both load is initialised once per process,
+    // and the old service's C_Finalize would otherwise pull it from under the new one.
+    await this.service.close();
+    let failure: unknown;
+    try {
+      this.service = await this.options.open(modulePaths);
+      this.modulePaths = [...modulePaths];
+    } catch (error) {
+      failure = error;
+      this.service = await this.options.open(this.modulePaths);
+    }
     this.startWatching();
+    if (failure !== undefined) {
+      this.options.logger.warn(
+        logFieldsOf(failure),
+        'token service not re-opened; previous module paths kept',
+      );
+      throw new DesktopError('MODULE_NOT_FOUND', {
+        ...(added.length > 0 ? { params: { path: added.join(', '), reason: 'unusable' } } : {}),
+        detail: logFieldsOf(failure).code,
+      });
+    }
     this.options.logger.info({ modulePaths: modulePaths.length }, 'token service re-opened');
-    await previous.close();
     this.options.onTokensChanged();
   }
 
@@ -63,6 +123,21 @@ export class TokenHost {
     this.closed = true;
     this.stopWatch?.();
     if (!this.options.fixed) await this.service.close();
+  }
+
+  private async checkModule(path: string): Promise<void> {
+    let report: ModuleReport | undefined;
+    try {
+      report = await this.options.probe(path);
+    } catch (error) {
+      this.options.logger.warn({ path, ...logFieldsOf(error) }, 'module probe failed');
+    }
+    if (report?.loaded) return;
+    this.options.logger.warn({ path, error: report?.error }, 'extra module refused');
+    throw new DesktopError('MODULE_NOT_FOUND', {
+      params: { path, reason: existsSync(path) ? 'unusable' : 'missing' },
+      detail: report?.error ?? 'probe failed',
+    });
   }
 
   private startWatching(): void {

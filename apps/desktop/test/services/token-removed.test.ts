@@ -1,5 +1,5 @@
 import { type TestTokens } from '@eimza/testpki';
-import { openTokenService, type TokenService } from '@eimza/token';
+import type { TokenService } from '@eimza/token';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppEvent, SigningSnapshot } from '../../src/shared/ipc.js';
 import { createSession, sessionState, type TestApi } from '../support/api.js';
@@ -36,43 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await desktop?.close();
   await stack?.close();
-});
-
-it('changing the extra module paths re-opens the token service with them and closes the old one', async () => {
-  const opened: Array<{ paths: string[]; service: TokenService }> = [];
-  const own = await startDesktop({
-    apiUrl: api.url,
-    openTokens: async (paths) => {
-      const next = await openTokenService({
-        explicitOnly: true,
-        modulePaths: [cards.modulePath, ...paths],
-      });
-      opened.push({ paths, service: next });
-      return next;
-    },
-  });
-  try {
-    expect(opened.map((o) => o.paths)).toEqual([[]]);
-    const extra = '/opt/eimza-test/missing/libnone.so';
-    await own.value('settings:update', { modulePaths: [extra] });
-    expect(opened.map((o) => o.paths)).toEqual([[], [extra]]);
-    expect(opened[1]!.service.modules().map((m) => [m.path, m.loaded])).toContainEqual([
-      extra,
-      false,
-    ]);
-    await expect(
-      Promise.resolve().then(() => opened[0]!.service.listTokens()),
-    ).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
-    expect((await own.value('tokens:list')).length).toBe(2);
-    // The same paths again: nothing re-opened.
-    await own.value('settings:update', { modulePaths: [extra], language: 'en' });
-    expect(opened).toHaveLength(2);
-  } finally {
-    await own.close();
-  }
-  await expect(Promise.resolve().then(() => opened[1]!.service.listTokens())).rejects.toMatchObject(
-    { code: 'SESSION_CLOSED' },
-  );
 });
 
 it('a card pulled out while choosing: tokens pushed, the certificate cards update by themselves', async () => {
