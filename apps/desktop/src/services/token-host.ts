@@ -7,6 +7,7 @@ import {
   type TokenService,
 } from '@eimza/token';
 import { DesktopError, logFieldsOf } from './errors.js';
+import { SerialQueue } from './serial.js';
 
 export type OpenTokens = (modulePaths: string[]) => Promise<TokenService>;
 
@@ -61,6 +62,8 @@ export class TokenHost {
   private modulePaths: string[];
   private pending = false;
   private closed = false;
+  /** Re-openings and the closing, one at a time: a service opened meanwhile is never left running. */
+  private readonly queue = new SerialQueue();
 
   private constructor(
     service: TokenService,
@@ -85,7 +88,20 @@ export class TokenHost {
    * added path is tried on its own first: one that does not load is refused as MODULE_NOT_FOUND
    * naming it, and the running service is kept as it is.
    */
-  async setModulePaths(modulePaths: string[]): Promise<void> {
+  setModulePaths(modulePaths: string[]): Promise<void> {
+    return this.queue.run(() => this.reopen(modulePaths));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.run(async () => {
+      this.stopWatch?.();
+      if (!this.options.fixed) await this.service.close();
+    });
+  }
+
+  private async reopen(modulePaths: string[]): Promise<void> {
     if (this.options.fixed || this.closed) return;
     if (JSON.stringify(modulePaths) === JSON.stringify(this.modulePaths)) return;
     const added = modulePaths.filter((path) => !this.modulePaths.includes(path));
@@ -116,13 +132,6 @@ export class TokenHost {
     }
     this.options.logger.info({ modulePaths: modulePaths.length }, 'token service re-opened');
     this.options.onTokensChanged();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopWatch?.();
-    if (!this.options.fixed) await this.service.close();
   }
 
   private async checkModule(path: string): Promise<void> {

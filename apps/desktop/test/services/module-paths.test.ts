@@ -17,6 +17,8 @@ let cards: TestTokens;
 let work: string;
 let desktop: Desktop;
 const opened: Array<{ paths: string[]; service: TokenService }> = [];
+/** A path whose token service fails to start, as when the worker thread cannot be started. */
+let failingPath: string | undefined;
 
 beforeAll(async () => {
   cards = await createTestTokens({ pin: PIN });
@@ -26,6 +28,7 @@ beforeAll(async () => {
     // Nothing here talks to an API.
     apiUrl: 'http://127.0.0.1:9',
     openTokens: async (paths) => {
+      if (failingPath && paths.includes(failingPath)) throw new Error('token worker did not start');
       const service = await openTokenService({
         explicitOnly: true,
         modulePaths: [cards.modulePath, ...paths],
@@ -137,5 +140,23 @@ describe('extra PKCS#11 module paths', () => {
     await desktop.value('settings:update', { modulePaths: [] });
     expect(opened.at(-1)!.paths).toEqual([]);
     expect(await cardLabels()).toEqual(['EIMZA-EC', 'EIMZA-RSA']);
+  });
+
+  it('a path that loads on its own but whose token service then fails to start: MODULE_NOT_FOUND naming it, not INTERNAL; the previous paths serve again', async () => {
+    const vendor = join(work, 'libfailing-pkcs11.so');
+    symlinkSync(cards.modulePath, vendor);
+    failingPath = vendor;
+    try {
+      const before = await desktop.value('settings:get');
+      const answer = await desktop.call('settings:update', { modulePaths: [vendor] });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'MODULE_NOT_FOUND' } });
+      if (answer.ok) throw new Error('refused above');
+      expect(answer.error.message).toContain(vendor);
+      expect(await desktop.value('settings:get')).toEqual(before);
+      expect(opened.at(-1)!.paths).toEqual(before.modulePaths);
+      expect(await cardLabels()).toEqual(['EIMZA-EC', 'EIMZA-RSA']);
+    } finally {
+      failingPath = undefined;
+    }
   });
 });
