@@ -352,6 +352,7 @@ export class SigningController {
         break;
       case 'failed':
         s.progress = undefined;
+        run.retry = event.retry;
         // The re-read before the resend saw the session pending, yet it is decided now: the first
         // sending, whose answer was lost, arrived late. That is the outcome, not a failure.
         if (run.resending && event.error.code === 'ALREADY_USED') {
@@ -359,7 +360,6 @@ export class SigningController {
           s.result = { state: 'recorded' };
           break;
         }
-        run.retry = event.retry;
         s.failure = { error: event.error, retry: event.retry };
         if (event.error.code === 'PIN_LOCKED' && s.pinPrompt) {
           s.pinPrompt = {

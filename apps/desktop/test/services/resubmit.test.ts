@@ -139,6 +139,16 @@ describe('a lost submission answer', () => {
     expect(resubmitted).toMatchObject({ step: 'done', result: { state: 'recorded' } });
     expect(resubmitted.error).toBeUndefined();
     expect(stepsSince(pushedBefore)).toEqual(['submitting', 'done']);
+    for (const channel of ['signing:resubmit', 'signing:refresh'] as const) {
+      expect(await desktop.call(channel), channel).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_STATE' },
+      });
+    }
+    expect(await desktop.value('signing:snapshot')).toMatchObject({
+      step: 'done',
+      result: { state: 'recorded' },
+    });
 
     const sent = submissions().slice(sentBefore);
     expect(sent.map((r) => r.fate)).toEqual(['hold', 'forwarded']);
