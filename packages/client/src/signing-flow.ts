@@ -214,7 +214,7 @@ export class SigningFlow {
    */
   async resubmit(): Promise<SigningEvent> {
     this.require(this.failedWith('submit') && this.unsent !== undefined);
-    return this.submit(this.unsent!);
+    return this.submit(this.unsent!, true);
   }
 
   /** Stops the flow; a request under way is aborted, a token operation under way is let finish. */
@@ -254,7 +254,7 @@ export class SigningFlow {
     return this.askPin(certificate, false);
   }
 
-  private async submit(request: SubmitSignaturesRequest): Promise<SigningEvent> {
+  private async submit(request: SubmitSignaturesRequest, resending = false): Promise<SigningEvent> {
     const code = this.code!;
     if (this.countdown!.expired) return this.expire();
     if (!this.guard.claim(code)) return this.fail(new ClientError('ALREADY_SUBMITTED'), 'none');
@@ -276,6 +276,9 @@ export class SigningFlow {
         });
       }
       if (failure.code === 'EXPIRED') return this.expire();
+      // The re-read before this resend saw the session pending, and now it is decided: the first
+      // sending, whose answer was lost, arrived late. That is the outcome, not a failure.
+      if (resending && failure.code === 'ALREADY_USED') return this.finish({ state: 'recorded' });
       // A refused connection carried no byte of the submission: nothing to re-read first.
       if (failure.code === 'NETWORK' && failure.detail === 'ECONNREFUSED') {
         return this.keepForResubmit(failure, request);

@@ -311,6 +311,32 @@ describe('signing flow (SoftHSM2 tokens, stand-in challenge server)', () => {
     expect(posts()).toBe(2);
   });
 
+  it('the first sending arrives late, after the re-read saw the session pending: the resubmission meets the decided session and the outcome is recorded', async () => {
+    const code = publish({ tckn: AHMET });
+    const flow = newFlow();
+    await flow.load(code);
+    standIn.nextPost = 'drop-before';
+    const failed = await flow.sign(flow.certificateChoices!.preselectedId!, PIN);
+    expect(failed).toMatchObject({ type: 'failed', retry: 'submit' });
+    // What a late delivery of the first sending leaves behind.
+    standIn.challenges.get(code)!.used = true;
+    expect(await flow.resubmit()).toEqual({ type: 'done', result: { state: 'recorded' } });
+    await expect(flow.resubmit()).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('a first sending answered ALREADY_USED stays a failure (the code was used before this flow sent anything)', async () => {
+    const code = publish({ tckn: AHMET });
+    const flow = newFlow();
+    await flow.load(code);
+    standIn.challenges.get(code)!.used = true;
+    const outcome = await flow.sign(flow.certificateChoices!.preselectedId!, PIN);
+    expect(outcome).toMatchObject({
+      type: 'failed',
+      retry: 'none',
+      error: { code: 'ALREADY_USED' },
+    });
+  });
+
   it('idempotence guard: two flows on one code submit once; a second sign() on a busy flow is refused', async () => {
     const code = publish();
     const guard = new SubmissionGuard();

@@ -17,7 +17,6 @@ import type {
   PinPrompt,
   SigningResultView,
   SigningSnapshot,
-  SigningStep,
   TokenView,
 } from '../shared/ipc.js';
 import { DesktopError, logFieldsOf, toIpcError } from './errors.js';
@@ -48,10 +47,6 @@ interface Run {
   challenge?: Challenge;
   /** The flow's retry hint after its last failure (the snapshot's error may be cleared sooner). */
   retry: RetryHint;
-  /** The signatures are being sent again after a lost answer. */
-  resending: boolean;
-  /** A resend found the session already decided: the lost first sending reached it. */
-  recorded: boolean;
 }
 
 interface SnapshotState {
@@ -108,7 +103,8 @@ export class SigningController {
   snapshot(): SigningSnapshot {
     const run = this.run;
     const s = this.state;
-    const step = run ? stepOf(run) : 'idle';
+    // A started flow is loading from the moment it exists, before its first request goes out.
+    const step = !run ? 'idle' : run.flow.state === 'idle' ? 'loading' : run.flow.state;
     const secondsLeft = run?.flow.secondsLeft();
     return {
       step,
@@ -151,8 +147,6 @@ export class SigningController {
       unsubscribe: () => undefined,
       apiOrigin,
       retry: 'none',
-      resending: false,
-      recorded: false,
     };
     run.unsubscribe = flow.subscribe((event) => this.onEvent(run, event));
     this.run = run;
@@ -238,12 +232,7 @@ export class SigningController {
     await run.queue.run(async () => {
       this.requireStep(run, [], ['submit']);
       this.clearFailure(run);
-      run.resending = true;
-      try {
-        await run.flow.resubmit();
-      } finally {
-        run.resending = false;
-      }
+      await run.flow.resubmit();
     });
     return this.snapshot();
   }
@@ -353,13 +342,6 @@ export class SigningController {
       case 'failed':
         s.progress = undefined;
         run.retry = event.retry;
-        // The re-read before the resend saw the session pending, yet it is decided now: the first
-        // sending, whose answer was lost, arrived late. That is the outcome, not a failure.
-        if (run.resending && event.error.code === 'ALREADY_USED') {
-          run.recorded = true;
-          s.result = { state: 'recorded' };
-          break;
-        }
         s.failure = { error: event.error, retry: event.retry };
         if (event.error.code === 'PIN_LOCKED' && s.pinPrompt) {
           s.pinPrompt = {
@@ -453,12 +435,6 @@ export class SigningController {
   private publish(): void {
     this.options.publish(this.snapshot());
   }
-}
-
-function stepOf(run: Run): SigningStep {
-  if (run.recorded) return 'done';
-  // A started flow is loading from the moment it exists, before its first request goes out.
-  return run.flow.state === 'idle' ? 'loading' : run.flow.state;
 }
 
 function lockedState(previous: PinState | undefined): PinState {
