@@ -36,6 +36,8 @@ interface RegistryJson {
     revocation?: { date: string; reason: RevocationReason };
   }[];
   crlNumbers: Partial<Record<AuthorityId, number>>;
+  /** Revoked CAs, OCSP responders and the TSA (absent in registries written before). */
+  entityRevocations?: { name: EntityName; date: string; reason: RevocationReason }[];
 }
 
 /**
@@ -59,7 +61,7 @@ export async function savePki(pki: TestPki, dir: string): Promise<void> {
   }
   await writeFile(join(dir, 'trust-anchors', 'test-kamu-sm-rsa-root.pem'), pki.root('rsa').pem);
   await writeFile(join(dir, 'trust-anchors', 'test-kamu-sm-ec-root.pem'), pki.root('ec').pem);
-  const { records, crlNumbers } = pki.registry();
+  const { records, crlNumbers, entityRevocations } = pki.registry();
   const registry: RegistryJson = {
     format: FORMAT,
     baseUrl: pki.baseUrl,
@@ -76,6 +78,11 @@ export async function savePki(pki: TestPki, dir: string): Promise<void> {
         : {}),
     })),
     crlNumbers: Object.fromEntries(crlNumbers),
+    entityRevocations: [...entityRevocations].map(([name, r]) => ({
+      name,
+      date: r.date.toISOString(),
+      reason: r.reason,
+    })),
   };
   await writeFile(join(dir, REGISTRY_FILE), `${JSON.stringify(registry, null, 2)}\n`);
 }
@@ -119,6 +126,12 @@ export async function loadPki(dir: string): Promise<TestPki> {
     entities,
     records,
     crlNumbers: new Map(AUTHORITY_IDS.map((id) => [id, registry.crlNumbers[id] ?? 0])),
+    entityRevocations: new Map(
+      (registry.entityRevocations ?? []).map((r) => [
+        r.name,
+        { date: new Date(r.date), reason: r.reason },
+      ]),
+    ),
   });
 }
 

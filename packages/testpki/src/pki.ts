@@ -427,8 +427,16 @@ export class TestPki {
   }
 
   /** Raw registry access for persistence. */
-  registry(): { records: IssuedRecord[]; crlNumbers: Map<AuthorityId, number> } {
-    return { records: this.records, crlNumbers: this.crlNumbers };
+  registry(): {
+    records: IssuedRecord[];
+    crlNumbers: Map<AuthorityId, number>;
+    entityRevocations: Map<EntityName, Revocation>;
+  } {
+    return {
+      records: this.records,
+      crlNumbers: this.crlNumbers,
+      entityRevocations: this.entityRevocations,
+    };
   }
 
   /** A freshly signed CRL (DER) with every revocation of this authority and the next CRL number. */

@@ -41,6 +41,7 @@ beforeAll(async () => {
     new Date('2026-01-02T03:04:05Z'),
     'affiliationChanged',
   );
+  original.revokeEntity('tsa', new Date('2026-02-03T04:05:06Z'), 'cessationOfOperation');
   await original.crl('ec');
   await savePki(original, join(work.dir, 'pki'));
   loaded = await loadPki(join(work.dir, 'pki'));
@@ -87,6 +88,11 @@ describe('savePki / loadPki', () => {
       }));
     expect(summary(loaded)).toEqual(summary(original));
     expect(loaded.statusOf('ec', revoked.certificate.serialHex).status).toBe('revoked');
+    expect(loaded.entityRevocation('tsa')).toEqual({
+      date: new Date('2026-02-03T04:05:06Z'),
+      reason: 'cessationOfOperation',
+    });
+    expect(loaded.entityRevocation('ca-rsa')).toBeUndefined();
   });
 
   it('writes keys with mode 0600 and the two anchors into trust-anchors/', () => {
