@@ -133,3 +133,5 @@ export async function sessionState(
   });
   return response.json();
 }
+
+export { runNpmStart, type RunningStart } from './npm-start-runner.js';

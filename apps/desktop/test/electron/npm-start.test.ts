@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '@eimza/testpki';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runNpmStart, type RunningStart } from '@eimza/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `npm start` where a window can open: it builds the app if needed, starts it on the API it runs,
@@ -13,18 +13,8 @@ const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const posix = process.platform !== 'win32';
 const why = posix ? '' : ' (skipped: the stand-in binary is a shell script)';
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let work: string;
-let child: ChildProcess;
-let output = '';
+let started: RunningStart;
 let portal: string;
 
 beforeAll(async () => {
@@ -38,48 +28,27 @@ beforeAll(async () => {
   chmodSync(standIn, 0o755);
   const port = await freePort();
   portal = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env: {
-      ...process.env,
+  started = await runNpmStart(
+    {
       ELECTRON_OVERRIDE_DIST_PATH: work,
       DISPLAY: ':99',
       EIMZA_STATE_DIR: join(work, 'state'),
       PORT: String(port),
       EIMZA_TESTPKI_PORT: String(await freePort()),
-      EIMZA_TRUST_ANCHORS: '',
-      SOFTHSM2_CONF: '',
     },
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Desktop app:') || output.includes('No desktop window:')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
-    });
-  });
+    (text) => text.includes('Desktop app:') || text.includes('No desktop window:'),
+  );
 }, 240_000);
 
 afterAll(() => {
-  if (child?.pid && child.exitCode === null && groupAlive(child.pid)) {
-    process.kill(-child.pid, 'SIGKILL');
-  }
+  started?.killGroup();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('npm start with a window', () => {
   it.skipIf(!posix)(`starts the built app on the API it runs${why}`, async () => {
-    expect(output).toContain(`Desktop app:  opened (API ${portal})`);
-    expect(output).not.toContain('No desktop window');
+    expect(started.output()).toContain(`Desktop app:  opened (API ${portal})`);
+    expect(started.output()).not.toContain('No desktop window');
     for (const file of ['main/index.cjs', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(ROOT, 'apps', 'desktop', 'dist', file)), file).toBe(true);
     }
@@ -92,14 +61,7 @@ describe('npm start with a window', () => {
   it.skipIf(!posix)(
     `SIGTERM stops the app with the API${why}`,
     async () => {
-      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      process.kill(child.pid!, 'SIGTERM');
-      expect(await exit).toBe(0);
-      const deadline = Date.now() + 5000;
-      while (groupAlive(child.pid!) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(groupAlive(child.pid!)).toBe(false);
+      expect(await started.terminate()).toEqual({ code: 0, groupGone: true });
     },
     30_000,
   );
